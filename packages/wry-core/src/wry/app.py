@@ -1,0 +1,255 @@
+"""``PyWry``: the application object users create, the same on every transport."""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import logging
+import secrets
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from wry.callbacks import ANY, CallbackRegistry
+from wry.models import Callback, HtmlContent, MenuConfig
+from wry.transport import ShowOptions, Transport, choose_transport
+from wry.window_manager import NewWindowMode, WindowMode
+
+if TYPE_CHECKING:
+    from wry.hot_reload import HotReloader
+    from wry.settings import PyWrySettings
+    from wry.widget import BaseWidget
+
+log = logging.getLogger("wry")
+
+_apps: weakref.WeakSet[PyWry] = weakref.WeakSet()
+_label_counter = itertools.count(1)
+
+
+def new_label() -> str:
+    """A unique, URL-safe window label such as ``w-1-3f9a2c``."""
+    return f"w-{next(_label_counter)}-{secrets.token_hex(3)}"
+
+
+class PyWry:
+    """Shows HTML/JS content and routes events between it and Python callbacks."""
+
+    def __init__(
+        self,
+        settings: PyWrySettings | None = None,
+        *,
+        transport: str | None = None,
+        mode: WindowMode | None = None,
+        hot_reload: bool | None = None,
+        theme: str | None = None,
+        title: str | None = None,
+        width: int | None = None,
+        height: int | None = None,
+    ) -> None:
+        from wry.settings import PyWrySettings
+
+        self.settings = settings if settings is not None else PyWrySettings()
+        overrides = {
+            k: v
+            for k, v in dict(
+                hot_reload=hot_reload, theme=theme, title=title, width=width, height=height
+            ).items()
+            if v is not None
+        }
+        if overrides:
+            self.settings = self.settings.model_copy(update=overrides)
+            PyWrySettings.model_validate(self.settings.model_dump())  # same errors as the fields
+        self.transport = transport
+        self.mode = mode if mode is not None else NewWindowMode()
+        self.callbacks = CallbackRegistry()
+        self._widgets: dict[str, BaseWidget] = {}
+        self._transports: dict[str, Transport] = {}
+        self._lock = threading.RLock()
+        self._reloader: HotReloader | None = None
+        self._menu: MenuConfig | None = None
+        _apps.add(self)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def show(
+        self,
+        content: str | HtmlContent,
+        *,
+        title: str | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        theme: str | None = None,
+        callbacks: Mapping[str, Callback] | None = None,
+        label: str | None = None,
+        menu: MenuConfig | None = None,
+        transport: str | None = None,
+        mixins: Iterable[type] = (),
+        **extra: Any,
+    ) -> BaseWidget:
+        """Show ``content`` and return its handle (window, widget or page)."""
+        content = HtmlContent.of(content)
+        chosen = choose_transport(transport or self.transport, self.settings.transport).transport
+        options = ShowOptions(
+            label=label or new_label(),
+            title=title or content.title or self.settings.title,
+            width=width or self.settings.width,
+            height=height or self.settings.height,
+            theme=theme or self.settings.theme,
+            menu=menu,
+            extra={"callbacks": dict(callbacks or {}), "mixins": tuple(mixins), **extra},
+        )
+        if options.label in self._widgets:
+            raise ValueError(f"a window labelled {options.label!r} is already open")
+        return self.mode.show(self, chosen, content, options)
+
+    def _open(self, transport: Transport, content: HtmlContent, options: ShowOptions) -> BaseWidget:
+        """Create a widget through ``transport`` and register it (used by window modes)."""
+        callbacks: dict[str, Callback] = options.extra.pop("callbacks", {})
+        mixins: tuple[type, ...] = options.extra.pop("mixins", ())
+        removers = [
+            self.callbacks.register(options.label, event, cb) for event, cb in callbacks.items()
+        ]
+        try:
+            widget = transport.create(self, content, options)
+        except BaseException:
+            for remove in removers:
+                remove()
+            raise
+        if mixins:
+            widget.__class__ = type(
+                f"{type(widget).__name__}With{''.join(m.__name__ for m in mixins)}",
+                (*mixins, type(widget)),
+                {},
+            )
+        widget.content = content
+        with self._lock:
+            self._transports[transport.name] = transport
+            self._widgets[widget.label] = widget
+        if options.menu is not None:
+            self.set_menu(options.menu, widget)
+        self._watch_content(widget)
+        return widget
+
+    # -- events ----------------------------------------------------------------------------
+
+    def emit(self, event_type: str, data: Any = None, label: str | None = None) -> None:
+        """Send an event to the widget ``label``, or to every open widget without a label."""
+        if label is not None:
+            widget = self.widget(label)
+            if widget is None:
+                from wry.widget import WidgetClosedError
+
+                raise WidgetClosedError(f"no open window or widget labelled {label!r}")
+            widget.emit(event_type, data)
+            return
+        for widget in self.widgets():
+            widget.emit(event_type, data)
+
+    def on(self, event_type: str, callback: Callback, label: str = ANY) -> Callable[[], None]:
+        """Call ``callback(data, event_type, label)`` for events from ``label`` (default: all)."""
+        return self.callbacks.register(label, event_type, callback)
+
+    # -- widgets ---------------------------------------------------------------------------
+
+    def widgets(self) -> list[BaseWidget]:
+        """Open widgets, oldest first."""
+        with self._lock:
+            return [w for w in self._widgets.values() if not w.closed]
+
+    def widget(self, label: str) -> BaseWidget | None:
+        """The open widget with this label, if any."""
+        with self._lock:
+            found = self._widgets.get(label)
+        return found if found is not None and not found.closed else None
+
+    def _widget_closed(self, widget: BaseWidget, reason: str) -> None:
+        """Called once by a widget when it closes: forget it and tell listeners."""
+        with self._lock:
+            self._widgets.pop(widget.label, None)
+        if self._reloader is not None:
+            self._reloader.forget(widget)
+        self.callbacks.dispatch(
+            widget.label, "window:closed", {"label": widget.label, "reason": reason}
+        )
+        try:
+            self.mode.closed(self, widget)
+        except Exception:
+            log.exception("window mode %r failed after %r closed", self.mode, widget.label)
+
+    # -- native extras routed through plugins ----------------------------------------------
+
+    def set_menu(self, menu: MenuConfig, widget: BaseWidget | None = None) -> None:
+        """Attach ``menu`` to ``widget``, or app-wide when None; needs a menu-capable transport."""
+        from wry.plugins import hook
+
+        for item_id, handler in menu.handlers().items():
+            self.callbacks.register(widget.label if widget else ANY, f"menu:{item_id}", handler)
+        if not hook().wry_set_menu(app=self, menu=menu, widget=widget):
+            raise RuntimeError(
+                "no installed transport can show native menus here; "
+                "menus need the native transport: pip install wry-native"
+            )
+        if widget is None:
+            self._menu = menu
+
+    # -- hot reload ------------------------------------------------------------------------
+
+    def _watch_content(self, widget: BaseWidget) -> None:
+        if not self.settings.hot_reload or widget.content is None:
+            return
+        if self._reloader is None:
+            from wry.hot_reload import HotReloader
+
+            self._reloader = HotReloader(self.settings.hot_reload_debounce_ms)
+        self._reloader.watch(widget)
+
+    # -- lifetime --------------------------------------------------------------------------
+
+    def block(self, timeout: float | None = None) -> bool:
+        """Wait until every widget is closed (or ``timeout``); True when all closed."""
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            open_widgets = self.widgets()
+            if not open_widgets:
+                return True
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return False
+            open_widgets[0].wait_closed(remaining)
+
+    def destroy(self) -> None:
+        """Close every widget and stop what the transports started."""
+        for widget in self.widgets():
+            try:
+                widget.close()
+            except Exception:
+                log.exception("closing %r failed", widget)
+        if self._reloader is not None:
+            self._reloader.stop()
+            self._reloader = None
+        with self._lock:
+            transports = list(self._transports.values())
+            self._transports.clear()
+        for transport in transports:
+            try:
+                transport.shutdown()
+            except Exception:
+                log.exception("shutting down transport %r failed", transport.name)
+
+    def __enter__(self) -> PyWry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.destroy()
+
+
+@atexit.register
+def _destroy_all() -> None:
+    for app in list(_apps):
+        try:
+            app.destroy()
+        except Exception:
+            log.exception("destroying %r at exit failed", app)

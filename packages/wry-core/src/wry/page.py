@@ -1,0 +1,94 @@
+"""The HTML page that page-based transports (native, iframe) serve for one widget.
+
+Layout: bridge bundle and adapter first (so ``window.pywry`` exists before any user script),
+then plugin page assets, user CSS, the content, user scripts, and a final call that reports
+``pywry:ready``. A full HTML document keeps its own head and body; a fragment is wrapped.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+from wry.models import HtmlContent, PageAsset
+
+_HEAD_OPEN = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+_BODY_OPEN = re.compile(r"<body(\s[^>]*)?>", re.IGNORECASE)
+_BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
+_DOCUMENT = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype|<html)", re.IGNORECASE | re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def bridge_bundle() -> str:
+    """The one JS bridge bundle shipped in ``wry/assets/bridge.js``."""
+    return (files("wry") / "assets" / "bridge.js").read_text(encoding="utf-8")
+
+
+def is_full_document(html: str) -> bool:
+    """Whether ``html`` is a whole document rather than a fragment."""
+    return bool(_DOCUMENT.match(html))
+
+
+def script_tag(code: str, element_id: str | None = None) -> str:
+    """An inline ``<script>`` whose code cannot close the tag early."""
+    attr = f' id="{html_lib.escape(element_id)}"' if element_id else ""
+    safe = code.replace("</script", "<\\/script")
+    return f"<script{attr}>{safe}</script>"
+
+
+def style_tag(css: str, element_id: str | None = None) -> str:
+    """An inline ``<style>`` whose text cannot close the tag early."""
+    attr = f' id="{html_lib.escape(element_id)}"' if element_id else ""
+    safe = css.replace("</style", "<\\/style")
+    return f"<style{attr}>{safe}</style>"
+
+
+def page_assets() -> list[PageAsset]:
+    """JS/CSS contributed by plugins through ``wry_page_assets``, in registration order."""
+    from wry.plugins import hook
+
+    return [asset for group in hook().wry_page_assets() for asset in group or ()]
+
+
+def render_page(
+    content: HtmlContent, *, label: str, theme: str, bridge_html: str, title: str = "wry"
+) -> str:
+    """A complete HTML page for ``content``; ``bridge_html`` holds the bundle + adapter tags."""
+    assets = page_assets()
+    head = [
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        bridge_html,
+        *(style_tag(a.text) for a in assets if a.kind == "css"),
+        *(script_tag(a.text) for a in assets if a.kind == "js"),
+        script_tag("pywry._sealPersistent();"),
+    ]
+    css = [style_tag(text, i) for i, text in content.read_css()]
+    if content.inline_css:
+        css.append(style_tag(content.inline_css, "wry-inline-css"))
+    scripts = [script_tag(text, i) for i, text in content.read_scripts()]
+    if content.init_script:
+        head.append(script_tag(content.init_script, "wry-init-script"))
+    tail = [*scripts, script_tag("pywry._contentLoaded();")]
+    html = content.html
+    theme_class = f"pywry-theme-{theme}"
+    if is_full_document(html):
+        head_html = "\n".join(head + css)
+        m = _HEAD_OPEN.search(html)
+        if m:
+            html = html[: m.end()] + head_html + html[m.end() :]
+        else:
+            body = _BODY_OPEN.search(html)
+            at = body.start() if body else len(html)
+            html = html[:at] + f"<head>{head_html}</head>" + html[at:]
+        close = _BODY_CLOSE.search(html)
+        at = close.start() if close else len(html)
+        return html[:at] + "\n".join(tail) + html[at:]
+    page_title = html_lib.escape(content.title or title)
+    return (
+        f'<!doctype html>\n<html class="{theme_class}" data-wry-label="{html_lib.escape(label)}">'
+        f"<head><title>{page_title}</title>{''.join(head + css)}</head>"
+        f"<body><div data-wry-content>{html}</div>{''.join(tail)}</body></html>"
+    )

@@ -1,0 +1,82 @@
+"""The plugin manager: built from ``wry.hookspecs`` and the ``wry`` entry-point group.
+
+Environment control (read once, when the manager is first built):
+
+- ``WRY_LOAD_PLUGINS=a,b`` loads only the named entry points (empty string: none).
+- ``WRY_DISABLE_PLUGINS=a,b`` skips the named entry points.
+- ``WRY_TRACE_PLUGINS=1`` logs every hook call and result to the ``wry.plugins`` logger.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+
+from wry import hookspecs
+
+log = logging.getLogger("wry.plugins")
+
+hookimpl = pluggy.HookimplMarker("wry")
+
+_lock = threading.Lock()
+_manager: pluggy.PluginManager | None = None
+
+
+def _names(var: str) -> set[str] | None:
+    raw = os.environ.get(var)
+    if raw is None:
+        return None
+    return {n.strip() for n in raw.split(",") if n.strip()}
+
+
+def build_plugin_manager() -> pluggy.PluginManager:
+    """A fresh manager with the core's own plugins and every permitted entry point loaded."""
+    pm = pluggy.PluginManager("wry")
+    pm.add_hookspecs(hookspecs)
+    from wry import builtin_plugins
+
+    for module in builtin_plugins.MODULES:
+        pm.register(module, name=module.__name__)
+    only, disabled = _names("WRY_LOAD_PLUGINS"), _names("WRY_DISABLE_PLUGINS") or set()
+    for ep in entry_points(group="wry"):
+        if (only is not None and ep.name not in only) or ep.name in disabled:
+            log.debug("plugin %s skipped by environment", ep.name)
+            continue
+        if pm.has_plugin(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+        except Exception:  # a broken third-party plugin must not take wry down with it
+            log.exception("could not load wry plugin %r (%s)", ep.name, ep.value)
+            continue
+        pm.register(plugin, name=ep.name)
+    if os.environ.get("WRY_TRACE_PLUGINS", "").lower() in {"1", "true", "yes"}:
+        pm.trace.root.setwriter(lambda msg: log.info("%s", msg.rstrip()))
+        pm.enable_tracing()
+    return pm
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """The process-wide manager, built on first use."""
+    global _manager
+    with _lock:
+        if _manager is None:
+            _manager = build_plugin_manager()
+        return _manager
+
+
+def reset_plugin_manager() -> None:
+    """Forget the manager so the next use rebuilds it (tests, environment changes)."""
+    global _manager
+    with _lock:
+        _manager = None
+
+
+def hook() -> Any:
+    """Shorthand for ``get_plugin_manager().hook``."""
+    return get_plugin_manager().hook

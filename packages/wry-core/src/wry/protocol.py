@@ -1,0 +1,49 @@
+"""The wire form of one event, shared by every transport.
+
+An event is the JSON object ``{"type": event_type, "data": data}``; transports send them in
+order, usually several to a batch (a JSON array). Encoding happens once, at ``emit()``, so a
+payload that cannot be serialised raises there and never reaches a transport.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from wry.models import check_event_name
+
+
+class PayloadError(TypeError, ValueError):
+    """A payload that JSON cannot carry (a set, an object, NaN, …); the message names it."""
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"object of type {type(value).__name__} is not JSON serialisable")
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON, UTF-8 kept as is, NaN/Infinity refused (JS ``JSON.parse`` rejects them)."""
+    return json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_default
+    )
+
+
+def encode_event(event_type: str, data: Any = None) -> str:
+    """``{"type", "data"}`` as JSON text; raises PayloadError naming the event."""
+    check_event_name(event_type)
+    if event_type == "*":
+        raise ValueError("'*' is for listening; emit a concrete event name")
+    try:
+        return dumps({"type": event_type, "data": data})
+    except (TypeError, ValueError) as exc:
+        raise PayloadError(f"payload of event {event_type!r} cannot be sent: {exc}") from None
+
+
+def encode_batch(encoded_events: list[str]) -> str:
+    """Join already-encoded events into one JSON array without re-encoding them."""
+    return "[" + ",".join(encoded_events) + "]"

@@ -1,0 +1,80 @@
+"""``PyWrySettings``: constructor arguments > ``WRY_*`` environment > ``[tool.wry]`` > defaults."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    PyprojectTomlConfigSettingsSource,
+    SettingsConfigDict,
+)
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class PyWrySettings(BaseSettings):
+    """Every setting of wry; each can also come from ``WRY_<NAME>`` or ``[tool.wry]``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WRY_",
+        extra="forbid",
+        validate_assignment=True,
+        pyproject_toml_table_header=("tool", "wry"),
+    )
+
+    transport: str | None = Field(
+        None, description="Force a transport: native, notebook, iframe or a plugin's name."
+    )
+    theme: Literal["dark", "light"] = Field("dark", description="Initial page theme.")
+    title: str = Field("wry", description="Default window title.")
+    width: int = Field(800, ge=100, le=16384, description="Default window width (px).")
+    height: int = Field(600, ge=100, le=16384, description="Default window height (px).")
+    hot_reload: bool = Field(False, description="Watch css_files/script_files and push changes.")
+    hot_reload_debounce_ms: int = Field(
+        50, ge=0, le=5000, description="Quiet time before a changed file is pushed."
+    )
+    tauri_plugins: CommaList = Field(
+        default_factory=list, description="Tauri plugins to enable in native windows."
+    )
+    extra_capabilities: CommaList = Field(
+        default_factory=list, description="Extra Tauri capability permissions for every window."
+    )
+    warm_windows: int = Field(
+        1, ge=0, le=8, description="Hidden native windows kept ready for a fast show()."
+    )
+    server_host: str = Field("127.0.0.1", description="Address the iframe server binds to.")
+    server_port: int = Field(0, ge=0, le=65535, description="iframe server port; 0 = free port.")
+    allowed_hosts: CommaList = Field(
+        default_factory=list, description="Extra Host names the iframe server accepts."
+    )
+    open_browser: bool | None = Field(
+        None, description="Browser mode opens the page (None: when a browser is available)."
+    )
+    max_message_bytes: int = Field(
+        16 * 1024 * 1024, ge=1024, description="Largest message accepted from a page."
+    )
+    queue_limit: int = Field(
+        100_000, ge=10, description="Events held for a page that is not connected yet."
+    )
+
+    @field_validator("tauri_plugins", "extra_capabilities", "allowed_hosts", mode="before")
+    @classmethod
+    def _split_commas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, PyprojectTomlConfigSettingsSource(settings_cls))

@@ -1,0 +1,121 @@
+"""The protocol every window or widget handle implements: ``on``, ``emit``, ``update``, ``display``.
+
+Transports subclass :class:`BaseWidget` and supply three things: ``_send(encoded)`` (deliver
+one JSON-encoded event, in order), ``display()`` and ``_close()``. Everything else — callbacks,
+payload checks, content updates, built-in events — is shared.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from wry.models import Callback, HtmlContent
+from wry.protocol import encode_event
+from wry.state_mixins import BuiltinEventsMixin
+
+if TYPE_CHECKING:
+    from wry.app import PyWry
+
+
+class WidgetClosedError(RuntimeError):
+    """An operation on a window/widget that has been closed."""
+
+
+def content_payload(content: str | HtmlContent) -> dict[str, Any]:
+    """The ``pywry:update-content`` payload: html plus CSS and scripts, each with a stable id."""
+    content = HtmlContent.of(content)
+    css = [{"id": i, "css": t} for i, t in content.read_css()]
+    if content.inline_css:
+        css.append({"id": "wry-inline-css", "css": content.inline_css})
+    scripts = [{"id": i, "code": t} for i, t in content.read_scripts()]
+    if content.init_script:
+        scripts.insert(0, {"id": "wry-init-script", "code": content.init_script})
+    return {"html": content.html, "css": css, "scripts": scripts, "title": content.title}
+
+
+class BaseWidget(BuiltinEventsMixin, ABC):
+    """One window (native), widget (notebook) or page (iframe) with its event channel."""
+
+    transport_name: str = ""
+
+    def __init__(self, app: PyWry, label: str) -> None:
+        super().__init__()
+        self.app = app
+        self.label = label
+        self.content: HtmlContent | None = None
+        self._closed = threading.Event()
+
+    # -- the protocol ------------------------------------------------------------------------
+
+    def on(self, event_type: str, callback: Callback) -> Callable[[], None]:
+        """Call ``callback(data, event_type, label)`` when this page emits ``event_type``."""
+        return self.app.callbacks.register(self.label, event_type, callback)
+
+    def off(self, event_type: str | None = None, callback: Callback | None = None) -> int:
+        """Remove callbacks of this page (all, one type, or one function)."""
+        return self.app.callbacks.unregister(self.label, event_type, callback)
+
+    def emit(self, event_type: str, data: Any = None) -> None:
+        """Send ``event_type`` with ``data`` to the page's ``pywry.on`` listeners, in order."""
+        encoded = encode_event(event_type, data)
+        self._check_open()
+        self._send(encoded)
+
+    def update(self, content: str | HtmlContent) -> None:
+        """Replace the page's content (fragment or full document); the bridge stays."""
+        self._check_open()
+        self.content = HtmlContent.of(content)
+        self.app._watch_content(self)
+        self._send(encode_event("pywry:update-content", content_payload(self.content)))
+
+    @abstractmethod
+    def display(self) -> None:
+        """Show the widget where the transport shows things (no-op for native windows)."""
+
+    def close(self) -> None:
+        """Close the window/widget; later emits raise WidgetClosedError."""
+        if self._closed.is_set():
+            return
+        self._close()
+        self.mark_closed()
+
+    # -- for transports ----------------------------------------------------------------------
+
+    @abstractmethod
+    def _send(self, encoded_event: str) -> None:
+        """Deliver one encoded event (see ``wry.protocol``) after all earlier ones."""
+
+    @abstractmethod
+    def _close(self) -> None:
+        """Tear down the transport side of this widget."""
+
+    @property
+    def closed(self) -> bool:
+        """Whether the window/widget is gone."""
+        return self._closed.is_set()
+
+    def mark_closed(self, reason: str = "closed") -> None:
+        """Record that the page is gone and tell ``window:closed`` listeners once."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        self.app._widget_closed(self, reason)
+
+    def dispatch_from_page(self, event_type: str, data: Any) -> None:
+        """Hand an event that arrived from the page to the Python callbacks."""
+        self.app.callbacks.dispatch(self.label, event_type, data)
+
+    def wait_closed(self, timeout: float | None = None) -> bool:
+        """Block until the window/widget is closed; False on timeout."""
+        return self._closed.wait(timeout)
+
+    def _check_open(self) -> None:
+        if self._closed.is_set():
+            raise WidgetClosedError(f"{self.transport_name} widget {self.label!r} is closed")
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<{type(self).__name__} {self.label!r} {state}>"

@@ -1,0 +1,66 @@
+"""Window modes: what ``app.show()`` does when windows are already open.
+
+Modes are transport-neutral; they only decide between opening a new widget and updating one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wry.app import PyWry
+    from wry.models import HtmlContent
+    from wry.transport import ShowOptions, Transport
+    from wry.widget import BaseWidget
+
+
+class WindowMode:
+    """Base class: every ``show()`` opens a new window."""
+
+    def show(
+        self, app: PyWry, transport: Transport, content: HtmlContent, options: ShowOptions
+    ) -> BaseWidget:
+        """Open or reuse a widget for ``content``."""
+        return app._open(transport, content, options)
+
+    def closed(self, app: PyWry, widget: BaseWidget) -> None:
+        """React to ``widget`` having closed."""
+
+
+class NewWindowMode(WindowMode):
+    """Each ``show()`` creates a new, independent window."""
+
+
+class SingleWindowMode(WindowMode):
+    """One window at a time: ``show()`` again replaces the content of the open window."""
+
+    def show(
+        self, app: PyWry, transport: Transport, content: HtmlContent, options: ShowOptions
+    ) -> BaseWidget:
+        for widget in app.widgets():
+            if widget.transport_name == transport.name:
+                widget.update(content)
+                return widget
+        return app._open(transport, content, options)
+
+
+class MultiWindowMode(WindowMode):
+    """Like NewWindowMode, but closing the first (primary) window closes all the others."""
+
+    def __init__(self) -> None:
+        self.primary: str | None = None
+
+    def show(
+        self, app: PyWry, transport: Transport, content: HtmlContent, options: ShowOptions
+    ) -> BaseWidget:
+        widget = app._open(transport, content, options)
+        if self.primary is None or app.widget(self.primary) is None:
+            self.primary = widget.label
+        return widget
+
+    def closed(self, app: PyWry, widget: BaseWidget) -> None:
+        if widget.label != self.primary:
+            return
+        self.primary = None
+        for other in app.widgets():
+            other.close()

@@ -1,0 +1,1 @@
+"""The iframe transport for wry (registered through the ``wry`` entry-point group)."""

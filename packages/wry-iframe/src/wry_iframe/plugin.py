@@ -1,0 +1,14 @@
+"""Registers the iframe transport with wry's plugin manager."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wry.plugins import hookimpl
+from wry.transport import Transport
+
+
+@hookimpl
+def wry_transports() -> Sequence[Transport]:
+    """The iframe transport (not implemented yet)."""
+    return []

@@ -1,0 +1,1 @@
+"""The native transport for wry (registered through the ``wry`` entry-point group)."""

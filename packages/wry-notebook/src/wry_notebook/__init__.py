@@ -1,0 +1,1 @@
+"""The notebook transport for wry (registered through the ``wry`` entry-point group)."""
