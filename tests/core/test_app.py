@@ -1,0 +1,132 @@
+"""PyWry over a recording transport: show, emit routing, callbacks, update, close, modes."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from recording import RecordingTransport
+
+from wry import HtmlContent, PayloadError, PyWry, WidgetClosedError
+from wry.window_manager import MultiWindowMode, NewWindowMode, SingleWindowMode
+
+
+def test_show_returns_handle_with_callbacks(app: PyWry, recording: RecordingTransport) -> None:
+    got: list[Any] = []
+    handle = app.show(
+        "<p>x</p>", callbacks={"app:click": lambda d, t, lab: got.append((d, t, lab))}
+    )
+    handle.dispatch_from_page("app:click", {"n": 1})
+    assert got == [({"n": 1}, "app:click", handle.label)]
+    assert recording.created == [handle]
+
+
+def test_app_emit_targets_one_label_or_all(app: PyWry) -> None:
+    h1, h2 = app.show("a"), app.show("b")
+    app.emit("x:y", 1, h2.label)
+    app.emit("x:z", 2)
+    assert [e["type"] for e in h1.sent] == ["x:z"]  # type: ignore[attr-defined]
+    assert [e["type"] for e in h2.sent] == ["x:y", "x:z"]  # type: ignore[attr-defined]
+    with pytest.raises(WidgetClosedError, match="no open window"):
+        app.emit("x:y", 1, "nope")
+
+
+def test_payload_errors_raise_at_emit(app: PyWry) -> None:
+    handle = app.show("a")
+    with pytest.raises(PayloadError, match=r"'x:y'.*set"):
+        handle.emit("x:y", {1, 2})
+    with pytest.raises(PayloadError, match=r"NaN|Out of range"):
+        handle.emit("x:y", math.nan)
+    with pytest.raises(ValueError, match="invalid event name"):
+        handle.emit("bad name", 1)
+    with pytest.raises(ValueError, match="concrete"):
+        handle.emit("*", 1)
+    assert handle.sent == []  # type: ignore[attr-defined]
+
+
+def test_update_sends_content_with_css_and_scripts(app: PyWry, tmp_path: Any) -> None:
+    css = tmp_path / "a.css"
+    css.write_text("p{color:red}")
+    js = tmp_path / "a.js"
+    js.write_text("window.x=1")
+    handle = app.show("a")
+    handle.update(HtmlContent(html="<p>b</p>", css_files=[css], script_files=[js]))
+    (event,) = handle.sent  # type: ignore[attr-defined]
+    assert event["type"] == "pywry:update-content"
+    assert event["data"]["html"] == "<p>b</p>"
+    assert event["data"]["css"][0]["css"] == "p{color:red}"
+    assert event["data"]["scripts"][0]["code"] == "window.x=1"
+
+
+def test_close_reports_window_closed_once_and_refuses_emits(app: PyWry) -> None:
+    closed: list[Any] = []
+    app.on("window:closed", lambda d, t, lab: closed.append(lab))
+    handle = app.show("a")
+    handle.close()
+    handle.close()
+    assert closed == [handle.label]
+    assert app.widgets() == []
+    with pytest.raises(WidgetClosedError):
+        handle.emit("x:y")
+
+
+def test_duplicate_label_is_refused(app: PyWry) -> None:
+    app.show("a", label="main")
+    with pytest.raises(ValueError, match="already open"):
+        app.show("b", label="main")
+
+
+def test_single_window_mode_replaces_content(recording: RecordingTransport) -> None:
+    app = PyWry(transport="recording", mode=SingleWindowMode())
+    h1 = app.show("one")
+    h2 = app.show("two")
+    assert h1 is h2 and len(recording.created) == 1
+    assert h1.sent[-1]["data"]["html"] == "two"  # type: ignore[attr-defined]
+    app.destroy()
+
+
+def test_new_window_mode_opens_independent_windows(recording: RecordingTransport) -> None:
+    app = PyWry(transport="recording", mode=NewWindowMode())
+    h1, h2 = app.show("one"), app.show("two")
+    h1.close()
+    assert app.widgets() == [h2]
+    app.destroy()
+
+
+def test_multi_window_mode_closes_secondaries_with_primary(recording: RecordingTransport) -> None:
+    app = PyWry(transport="recording", mode=MultiWindowMode())
+    primary, second, third = app.show("1"), app.show("2"), app.show("3")
+    second.close()
+    assert third.closed is False
+    primary.close()
+    assert third.closed is True
+    assert app.widgets() == []
+    app.destroy()
+
+
+def test_destroy_closes_all_and_shuts_transports_down(recording: RecordingTransport) -> None:
+    app = PyWry(transport="recording")
+    handles = [app.show("x") for _ in range(3)]
+    app.destroy()
+    assert all(h.closed for h in handles)
+    assert recording.shutdowns == 1
+
+
+def test_block_returns_when_everything_closed(app: PyWry) -> None:
+    handle = app.show("x")
+    assert app.block(timeout=0.01) is False
+    handle.close()
+    assert app.block(timeout=1) is True
+
+
+def test_mixins_argument_adds_component_methods(app: PyWry) -> None:
+    from wry.state_mixins import EmittingWidget
+
+    class Counter(EmittingWidget):
+        def bump(self, n: int) -> None:
+            self.emit("counter:bump", {"n": n})
+
+    handle = app.show("x", mixins=[Counter])
+    handle.bump(3)  # type: ignore[attr-defined]
+    assert handle.sent == [{"type": "counter:bump", "data": {"n": 3}}]  # type: ignore[attr-defined]

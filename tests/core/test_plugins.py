@@ -1,0 +1,170 @@
+"""Plugin discovery through the ``wry`` entry-point group, environment control, tracing."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import textwrap
+import venv
+from pathlib import Path
+
+import pytest
+
+from wry.plugins import build_plugin_manager, hook, hookimpl, reset_plugin_manager
+
+BUILTIN = {"native", "notebook", "iframe"}
+
+
+def installed_builtin_entry_points() -> set[str]:
+    from importlib.metadata import entry_points
+
+    return {ep.name for ep in entry_points(group="wry")} & BUILTIN
+
+
+def test_core_plugins_are_registered_like_any_other() -> None:
+    pm = build_plugin_manager()
+    assert pm.has_plugin("wry.hot_reload")
+    for name in installed_builtin_entry_points():
+        assert pm.has_plugin(name), name
+
+
+def test_load_only_named_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    present = installed_builtin_entry_points()
+    if not present:
+        pytest.skip("no transport distribution installed in this session (core-only venv)")
+    keep = sorted(present)[0]
+    monkeypatch.setenv("WRY_LOAD_PLUGINS", keep)
+    pm = build_plugin_manager()
+    assert {n for n in BUILTIN if pm.has_plugin(n)} == {keep}
+
+
+def test_disable_named_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WRY_DISABLE_PLUGINS", ",".join(BUILTIN))
+    pm = build_plugin_manager()
+    assert not any(pm.has_plugin(n) for n in BUILTIN)
+
+
+def test_trace_switch_logs_hook_calls(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("WRY_TRACE_PLUGINS", "1")
+    reset_plugin_manager()
+    try:
+        with caplog.at_level(logging.INFO, logger="wry.plugins"):
+            hook().wry_transports()
+    finally:
+        monkeypatch.delenv("WRY_TRACE_PLUGINS")
+        reset_plugin_manager()
+    assert "wry_transports" in caplog.text
+
+
+def test_hookimpl_marker_is_the_wry_project() -> None:
+    class P:
+        @hookimpl
+        def wry_tauri_plugins(self) -> list[str]:
+            return ["dialog"]
+
+    pm = build_plugin_manager()
+    pm.register(P())
+    assert ["dialog"] in pm.hook.wry_tauri_plugins()
+
+
+THIRD_PARTY_PYPROJECT = """
+[build-system]
+requires = ["setuptools"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "wry-echo-transport"
+version = "0.0.1"
+
+[project.entry-points.wry]
+echo = "wry_echo"
+"""
+
+THIRD_PARTY_MODULE = '''
+"""A throwaway third-party transport: prints what it is asked to show."""
+from wry import BaseWidget, Transport, hookimpl
+
+
+class EchoWidget(BaseWidget):
+    transport_name = "echo"
+
+    def _send(self, encoded_event):
+        print("SENT", encoded_event, flush=True)
+
+    def _close(self):
+        print("CLOSED", self.label, flush=True)
+
+    def display(self):
+        print("DISPLAY", self.label, flush=True)
+
+
+class EchoTransport(Transport):
+    name = "echo"
+
+    def create(self, app, content, options):
+        print("CREATE", content.html, options.title, flush=True)
+        return EchoWidget(app, options.label)
+
+
+@hookimpl
+def wry_transports():
+    return [EchoTransport()]
+'''
+
+SCRIPT = """
+from wry import PyWry
+app = PyWry(transport="echo")
+handle = app.show("<p>third party</p>", title="Echo")
+handle.display()
+handle.emit("app:hello", {"n": 1})
+app.destroy()
+"""
+
+
+def site_packages() -> str:
+    import sysconfig
+
+    return sysconfig.get_paths()["purelib"]
+
+
+def test_third_party_transport_distribution_is_discovered(tmp_path: Path) -> None:
+    """Build a tiny distribution, install it into a fresh venv, and show through it."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pyproject.toml").write_text(textwrap.dedent(THIRD_PARTY_PYPROJECT))
+    (src / "wry_echo.py").write_text(THIRD_PARTY_MODULE)
+    env = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env)
+    py = env / "bin" / "python"
+    # wry-core and its dependencies come from this test's environment; the plugin is installed.
+    out = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    Path(out.stdout.strip(), "wry-under-test.pth").write_text(
+        f"import site; site.addsitedir({site_packages()!r})\n"
+    )
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", str(src)],
+        check=True,
+        capture_output=True,
+    )
+    run = subprocess.run(
+        [str(py), "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "WRY_LOAD_PLUGINS": "echo"},
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "CREATE <p>third party</p> Echo"
+    assert lines[1].startswith("DISPLAY w-")
+    assert lines[2] == 'SENT {"type":"app:hello","data":{"n":1}}'
+    assert lines[3].startswith("CLOSED w-")
+    assert sys.executable != str(py)
