@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "demo":
         from wry.demo import main as demo_main
 
-        return demo_main(args[1:])
+        return int(demo_main(args[1:]))
     print(f"unknown command {command!r}; use: python -m wry doctor | demo", file=sys.stderr)
     return 2
 

@@ -78,7 +78,7 @@ def system() -> list[Check]:
         Check(
             "Chromium (browser tests)",
             browser is not None,
-            shutil.which(browser) if browser else "missing",
+            (shutil.which(browser) or browser) if browser else "missing",
             "apt-get install chromium",
         )
     )
