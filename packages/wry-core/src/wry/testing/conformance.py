@@ -1,0 +1,248 @@
+"""The conformance suite: one behaviour, checked on every transport.
+
+Import it into a test module that provides a ``wry_driver`` fixture::
+
+    from wry.testing.conformance import *  # noqa: F403
+
+JS expressions given to ``session.js`` may use ``pywry`` (the page's bridge object) and ``root``
+(the element or document the widget owns).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from wry.testing.driver import Driver, Session
+
+__all__ = [
+    "session",
+    "test_builtin_inject_and_remove_css",
+    "test_builtin_set_content_and_style",
+    "test_builtin_theme",
+    "test_closed_widget_refuses_emits",
+    "test_confirm_round_trip",
+    "test_js_emit_reaches_python_callback",
+    "test_order_js_to_python",
+    "test_order_python_to_js",
+    "test_payload_types_survive_both_ways",
+    "test_python_emit_reaches_js_handler",
+    "test_raising_callback_is_isolated",
+    "test_ready_fires_after_update",
+    "test_seed_notification_mixin",
+    "test_toast_appears",
+    "test_update_replaces_content_and_keeps_bridge",
+    "test_wildcards_both_ways",
+]
+
+PAGE = """
+<h1 id="title">conformance</h1>
+<p id="status">waiting</p>
+<div class="box" id="box">box</div>
+"""
+
+
+@pytest.fixture
+def session(wry_driver: Driver) -> Iterator[Session]:
+    """A freshly shown page on the driver's transport."""
+    s = wry_driver.show(PAGE)
+    try:
+        yield s
+    finally:
+        with contextlib.suppress(Exception):  # a test may have closed it already
+            s.close()
+
+
+def listen(session: Session, event_type: str) -> None:
+    """Collect ``event_type`` events in ``window.__got[event_type]`` on the JS side."""
+    session.js(
+        "(window.__got = window.__got || {},"
+        f" window.__got[{event_type!r}] = [],"
+        f" pywry.on({event_type!r}, (d, t) => window.__got[{event_type!r}].push([d, t])), true)"
+    )
+
+
+def got(session: Session, event_type: str) -> list[Any]:
+    return list(session.js(f"window.__got[{event_type!r}]"))
+
+
+def test_js_emit_reaches_python_callback(session: Session) -> None:
+    session.record("app:ping")
+    session.js("(pywry.emit('app:ping', {n: 1, s: 'x'}), true)")
+    (event,) = session.wait_recorded("app:ping")
+    assert event == {"data": {"n": 1, "s": "x"}, "type": "app:ping", "label": session.label}
+
+
+def test_python_emit_reaches_js_handler(session: Session) -> None:
+    listen(session, "app:pong")
+    session.emit("app:pong", {"ok": True})
+    session.wait_js("window.__got['app:pong'].length === 1")
+    assert got(session, "app:pong") == [[{"ok": True}, "app:pong"]]
+
+
+def test_wildcards_both_ways(session: Session) -> None:
+    session.js(
+        "(window.__all = [],"
+        " pywry.on('*', (d, t) => { if (t.startsWith('w:')) window.__all.push(t) }), true)"
+    )
+    session.emit("w:a", 1)
+    session.emit("w:b", 2)
+    session.wait_js("window.__all.length === 2")
+    assert session.js("window.__all") == ["w:a", "w:b"]
+    session.record("*")
+    session.js("(pywry.emit('w:c', 3), true)")
+    events = session.wait_recorded("*")
+    assert ("w:c", 3) in [(e["type"], e["data"]) for e in events]
+
+
+def test_order_python_to_js(session: Session) -> None:
+    listen(session, "seq:n")
+    for i in range(2000):
+        session.emit("seq:n", i)
+    session.wait_js("window.__got['seq:n'].length === 2000", timeout=60)
+    assert [d for d, _ in got(session, "seq:n")] == list(range(2000))
+
+
+def test_order_js_to_python(session: Session) -> None:
+    session.record("seq:m")
+    session.js("(() => { for (let i = 0; i < 2000; i++) pywry.emit('seq:m', i); return true })()")
+    events = session.wait_recorded("seq:m", 2000, timeout=60)
+    assert [e["data"] for e in events] == list(range(2000))
+
+
+PAYLOADS: list[Any] = [
+    "héllo wörld — 你好 — 🎉",
+    {"nested": {"list": [1, 2.5, None, True, {"deep": ["x"]}]}, "empty": {}},
+    [],
+    0,
+    "",
+    "x" * 1_000_000,
+]
+
+
+def test_payload_types_survive_both_ways(session: Session) -> None:
+    listen(session, "p:echo")
+    session.record("p:back")
+    for payload in PAYLOADS:
+        session.emit("p:echo", payload)
+    session.wait_js(f"window.__got['p:echo'].length === {len(PAYLOADS)}", timeout=60)
+    session.js("(window.__got['p:echo'].forEach(([d]) => pywry.emit('p:back', d)), true)")
+    back = session.wait_recorded("p:back", len(PAYLOADS), timeout=60)
+    assert [e["data"] for e in back] == PAYLOADS
+
+
+def test_builtin_set_content_and_style(session: Session) -> None:
+    session.emit("pywry:set-content", {"id": "status", "text": "<done>"})
+    session.emit("pywry:set-content", {"selector": "#title", "html": "<em>new</em>"})
+    session.emit("pywry:set-style", {"id": "box", "styles": {"color": "rgb(255, 0, 0)"}})
+    session.wait_js("root.querySelector('#box').style.color === 'rgb(255, 0, 0)'")
+    assert session.js("root.querySelector('#status').textContent") == "<done>"
+    assert session.js("root.querySelector('#title').innerHTML") == "<em>new</em>"
+
+
+def test_builtin_inject_and_remove_css(session: Session) -> None:
+    session.emit("pywry:inject-css", {"id": "conf-css", "css": "#box { margin-left: 37px; }"})
+    session.wait_js("getComputedStyle(root.querySelector('#box')).marginLeft === '37px'")
+    session.emit("pywry:remove-css", {"id": "conf-css"})
+    session.wait_js("getComputedStyle(root.querySelector('#box')).marginLeft === '0px'")
+
+
+def test_builtin_theme(session: Session) -> None:
+    session.emit("pywry:update-theme", {"theme": "light"})
+    session.wait_js("(root.documentElement || root).classList.contains('pywry-theme-light')")
+    session.emit("pywry:update-theme", {"theme": "dark"})
+    session.wait_js("(root.documentElement || root).classList.contains('pywry-theme-dark')")
+
+
+def test_toast_appears(session: Session) -> None:
+    session.emit("pywry:alert", {"message": "Saved!", "title": "Done", "type": "success"})
+    text = session.wait_js(
+        "Array.from(root.querySelectorAll('.pywry-toast')).map(t => t.textContent).join('|')"
+    )
+    assert "Saved!" in text and "Done" in text
+
+
+def test_confirm_round_trip(session: Session) -> None:
+    session.record("app:answer")
+    session.emit(
+        "pywry:alert", {"message": "Sure?", "type": "confirm", "callback_event": "app:answer"}
+    )
+    session.wait_js("root.querySelector('.pywry-toast [data-pywry-confirm=\"ok\"]')")
+    session.js("(root.querySelector('.pywry-toast [data-pywry-confirm=\"ok\"]').click(), true)")
+    (event,) = session.wait_recorded("app:answer")
+    assert event["data"] == {"confirmed": True}
+
+
+def test_seed_notification_mixin(session: Session) -> None:
+    """The seed's component, verbatim, through ``handle``: a toast, then a confirm round trip."""
+    session.record("app:confirmed")
+    session.python(
+        "from wry.state_mixins import EmittingWidget\n"
+        "class NotificationMixin(EmittingWidget):\n"
+        "    def notify(self, title, body, level='info'):\n"
+        "        self.emit('pywry:alert', {'message': body, 'title': title, 'type': level})\n"
+        "    def confirm(self, question, callback_event):\n"
+        "        self.emit('pywry:alert', {'message': question, 'type': 'confirm',"
+        " 'callback_event': callback_event})\n"
+        "n = NotificationMixin(handle)\n"
+        "n.notify('Build', 'finished', 'success')\n"
+        "n.confirm('Deploy?', 'app:confirmed')\n"
+    )
+    session.wait_js("root.querySelector('.pywry-toast [data-pywry-confirm=\"cancel\"]')")
+    assert "finished" in session.js(
+        "Array.from(root.querySelectorAll('.pywry-toast')).map(t => t.textContent).join('|')"
+    )
+    session.js("(root.querySelector('.pywry-toast [data-pywry-confirm=\"cancel\"]').click(), true)")
+    (event,) = session.wait_recorded("app:confirmed")
+    assert event["data"] == {"confirmed": False}
+
+
+def test_update_replaces_content_and_keeps_bridge(session: Session) -> None:
+    session.js("(window.__old = 0, pywry.on('app:old', () => window.__old++), true)")
+    session.record("pywry:ready")
+    session.update("<p id='fresh'>fresh</p><script>window.__ran = (window.__ran || 0) + 1</script>")
+    session.wait_recorded("pywry:ready")
+    assert session.js("!!root.querySelector('#fresh') && root.querySelector('#status') === null")
+    assert session.js("window.__ran") == 1
+    session.emit("app:old", 1)  # handlers of the old content are gone ...
+    listen(session, "app:probe")  # ... the bridge itself is not
+    session.emit("app:probe", 2)
+    session.wait_js("window.__got['app:probe'].length === 1")
+    assert session.js("window.__old") == 0
+    session.record("app:after")
+    session.js("(pywry.emit('app:after', 1), true)")
+    assert session.wait_recorded("app:after")[0]["data"] == 1
+
+
+def test_ready_fires_after_update(session: Session) -> None:
+    session.record("pywry:ready")
+    session.update("<p id='again'>again</p>")
+    session.wait_recorded("pywry:ready")
+    assert session.js("!!root.querySelector('#again')")
+
+
+def test_raising_callback_is_isolated(session: Session) -> None:
+    session.python(
+        "def boom(data, event_type, label):\n"
+        "    raise RuntimeError('boom')\n"
+        "handle.on('app:boom', boom)\n"
+    )
+    session.record("app:boom")
+    session.js("(pywry.emit('app:boom', 1), pywry.emit('app:boom', 2), true)")
+    assert [e["data"] for e in session.wait_recorded("app:boom", 2)] == [1, 2]
+
+
+def test_closed_widget_refuses_emits(session: Session) -> None:
+    session.close()
+    raised = session.python(
+        "from wry import WidgetClosedError\n"
+        "try:\n"
+        "    handle.emit('app:x', 1)\n"
+        "    result = False\n"
+        "except WidgetClosedError:\n"
+        "    result = True\n"
+    )
+    assert raised is True
