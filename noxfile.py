@@ -15,6 +15,7 @@ DISTS = {
     "notebook": "./packages/wry-notebook",
     "iframe": "./packages/wry-iframe",
 }
+EXAMPLE_TRANSPORT = "./examples/wry-sse-transport"
 TEST_DEPS = ["pytest>=8", "pytest-timeout>=2.3", "playwright>=1.45"]
 JUPYTER_DEPS = ["jupyterlab>=4", "nbformat>=5", "ipykernel>=6"]
 
@@ -72,7 +73,7 @@ def tests_native(session: nox.Session) -> None:
 @nox.session(name="tests-all")
 def tests_all(session: nox.Session) -> None:
     """Everything installed: the conformance suite on every transport."""
-    install(session, list(DISTS), *TEST_DEPS, *JUPYTER_DEPS)
+    install(session, list(DISTS), EXAMPLE_TRANSPORT, *TEST_DEPS, *JUPYTER_DEPS)
     run_tests(session, list(DISTS), ["tests/core", "tests/conformance"])
 
 

@@ -1,0 +1,1 @@
+"""A third-party wry transport: Server-Sent Events carry Python → page, HTTP POST page → Python."""
