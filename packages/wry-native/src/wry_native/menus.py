@@ -1,0 +1,107 @@
+"""Menus for native windows, parent side: MenuConfig → a JSON spec the child host builds.
+
+Handlers never cross the process boundary. The child reports a click as an event
+``menu:<item id>`` for the window it happened in; the core registered the handlers under that
+event type (``PyWry.set_menu``), so the ordinary callback registry runs them in the parent.
+Tray menus use the same spec; their clicks arrive as ``tray:<item id>`` (see ``wry_native.tray``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from wry.models import (
+    CheckMenuItemConfig,
+    MenuConfig,
+    MenuItem,
+    MenuItemConfig,
+    PredefinedMenuItemConfig,
+    PredefinedMenuItemKind,
+    SubmenuConfig,
+)
+
+
+class CommandSender(Protocol):
+    """What the parent runtime offers: send one action to the child host, wait for its reply."""
+
+    def request(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Send ``{"action": action, **fields}``; return the reply or raise its error."""
+        ...
+
+
+#: Spec kinds the child host understands.
+ITEM, CHECK, SUBMENU, PREDEFINED = "item", "check", "submenu", "predefined"
+
+
+def menu_spec(menu: MenuConfig) -> dict[str, Any]:
+    """The JSON-able form of ``menu`` (no handlers); duplicate ids raise ValueError."""
+    if not isinstance(menu, MenuConfig):
+        raise TypeError(f"menu must be a MenuConfig, not {type(menu).__name__}")
+    menu.handlers()  # duplicate ids fail here, naming the menu and the id
+    return {"id": menu.id, "items": [_item_spec(item) for item in menu.items]}
+
+
+def _item_spec(item: MenuItem) -> dict[str, Any]:
+    if isinstance(item, MenuItemConfig):
+        return {
+            "kind": ITEM,
+            "id": _check_id(item.id),
+            "text": item.text,
+            "enabled": item.enabled,
+            "accelerator": item.accelerator,
+        }
+    if isinstance(item, CheckMenuItemConfig):
+        return {
+            "kind": CHECK,
+            "id": _check_id(item.id),
+            "text": item.text,
+            "enabled": item.enabled,
+            "checked": item.checked,
+            "accelerator": item.accelerator,
+        }
+    if isinstance(item, SubmenuConfig):
+        return {
+            "kind": SUBMENU,
+            "id": item.id,
+            "text": item.text,
+            "enabled": item.enabled,
+            "items": [_item_spec(child) for child in item.items],
+        }
+    if isinstance(item, PredefinedMenuItemConfig):
+        kind = PredefinedMenuItemKind(item.item)  # a bad name raises, listing nothing silently
+        return {"kind": PREDEFINED, "item": kind.value, "text": item.text}
+    raise TypeError(
+        f"unsupported menu item {item!r}: use MenuItemConfig, CheckMenuItemConfig, "
+        "SubmenuConfig or PredefinedMenuItemConfig"
+    )
+
+
+def _check_id(item_id: str) -> str:
+    if not isinstance(item_id, str) or not item_id:
+        raise ValueError(f"menu item id must be a non-empty string, got {item_id!r}")
+    return item_id
+
+
+def set_menu_item(
+    sender: CommandSender,
+    item_id: str,
+    *,
+    text: str | None = None,
+    enabled: bool | None = None,
+    checked: bool | None = None,
+    accelerator: str | None = None,
+    owner: str | None = None,
+) -> dict[str, Any]:
+    """Change an item everywhere it is shown (or only in window/tray ``owner``).
+
+    Returns the item's state afterwards (``text``, ``enabled``, ``checked`` for check items,
+    ``count`` = how many shown copies changed). An unknown id raises.
+    """
+    changes = {
+        k: v
+        for k, v in dict(
+            text=text, enabled=enabled, checked=checked, accelerator=accelerator
+        ).items()
+        if v is not None
+    }
+    return sender.request("menu_item", {"id": item_id, "owner": owner, "changes": changes})

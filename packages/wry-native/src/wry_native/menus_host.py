@@ -1,0 +1,241 @@
+"""Menus inside the child host: build pytauri menus from specs and report clicks by window.
+
+Tauri calls every menu listener for every click, with only the item's id. To know the window a
+click came from, each window (and each tray) gets its *own* native copy of a menu whose items
+carry private ids (``wry-m<n>``); the table here maps a private id back to the owner and the
+user's item id. An app-wide menu is therefore copied into every window that has no menu of its
+own, including windows created later (``attach_new_window``).
+
+Runs in the child process only (imports pytauri).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pytauri import AppHandle, Manager
+from pytauri.menu import (
+    CheckMenuItem,
+    Menu,
+    MenuItem,
+    PredefinedMenuItem,
+    Submenu,
+)
+
+log = logging.getLogger("wry_native.menus")
+
+#: emit(owner, event_type, data): window clicks use the window label, tray clicks the tray id.
+Emit = Callable[[str, str, dict[str, Any]], None]
+
+WINDOW, TRAY = "window", "tray"
+
+
+@dataclass
+class _Shown:
+    """One native copy of a user's item."""
+
+    owner_kind: str
+    owner: str
+    item_id: str
+    native: Any
+    check: bool
+
+
+class MenuHost:
+    """Owns every native menu copy of the child and turns clicks into events."""
+
+    def __init__(self, app_handle: AppHandle, emit_window: Emit, emit_tray: Emit) -> None:
+        self._app = app_handle
+        self._emit = {WINDOW: emit_window, TRAY: emit_tray}
+        self._lock = threading.RLock()
+        self._ids = itertools.count(1)
+        self._shown: dict[str, _Shown] = {}
+        self._owned: dict[tuple[str, str], list[str]] = {}
+        self._window_specs: dict[str, dict[str, Any]] = {}
+        self._app_spec: dict[str, Any] | None = None
+        self.clicks = 0
+        app_handle.on_menu_event(self._on_menu_event)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def build(self, owner_kind: str, owner: str, spec: dict[str, Any]) -> Menu:
+        """A fresh native menu for ``owner``, replacing that owner's earlier copy."""
+        with self._lock:
+            self.drop(owner_kind, owner)
+            natives: list[str] = []
+            items = [self._build_item(owner_kind, owner, s, natives) for s in spec["items"]]
+            self._owned[(owner_kind, owner)] = natives
+            return Menu.with_items(self._app, items)
+
+    def _build_item(self, kind: str, owner: str, spec: dict[str, Any], natives: list[str]) -> Any:
+        what = spec["kind"]
+        if what == "submenu":
+            children = [self._build_item(kind, owner, c, natives) for c in spec["items"]]
+            native_id = self._next_id()
+            sub = Submenu.with_id_and_items(
+                self._app, native_id, spec["text"], spec["enabled"], children
+            )
+            if spec.get("id"):
+                self._remember(native_id, _Shown(kind, owner, spec["id"], sub, False), natives)
+            return sub
+        if what == "predefined":
+            factory = getattr(PredefinedMenuItem, spec["item"])
+            if spec["item"] == "separator":
+                return factory(self._app)
+            return factory(self._app, spec.get("text"))
+        native_id = self._next_id()
+        if what == "check":
+            item: Any = CheckMenuItem.with_id(
+                self._app,
+                native_id,
+                spec["text"],
+                spec["enabled"],
+                spec["checked"],
+                spec.get("accelerator"),
+            )
+        elif what == "item":
+            item = MenuItem.with_id(
+                self._app, native_id, spec["text"], spec["enabled"], spec.get("accelerator")
+            )
+        else:
+            raise ValueError(f"unknown menu item kind {what!r}")
+        self._remember(native_id, _Shown(kind, owner, spec["id"], item, what == "check"), natives)
+        return item
+
+    def _next_id(self) -> str:
+        return f"wry-m{next(self._ids)}"
+
+    def _remember(self, native_id: str, shown: _Shown, natives: list[str]) -> None:
+        self._shown[native_id] = shown
+        natives.append(native_id)
+
+    def drop(self, owner_kind: str, owner: str) -> None:
+        """Forget the native copy of ``owner`` (window closed, menu replaced, tray removed)."""
+        with self._lock:
+            for native_id in self._owned.pop((owner_kind, owner), []):
+                self._shown.pop(native_id, None)
+
+    # -- window and app menus ------------------------------------------------------------------
+
+    def set_window_menu(self, label: str, spec: dict[str, Any]) -> None:
+        """Give window ``label`` its own menu."""
+        window = self._window(label)
+        with self._lock:
+            self._window_specs[label] = spec
+            window.set_menu(self.build(WINDOW, label, spec))
+
+    def set_app_menu(self, spec: dict[str, Any]) -> int:
+        """Show ``spec`` in every window without its own menu, now and later; returns how many."""
+        with self._lock:
+            self._app_spec = spec
+            windows = Manager.webview_windows(self._app)
+            count = 0
+            for label, window in windows.items():
+                if label not in self._window_specs and self._is_user_window(label):
+                    window.set_menu(self.build(WINDOW, label, spec))
+                    count += 1
+            return count
+
+    def attach_new_window(self, label: str, window: Any) -> None:
+        """Call once a window exists: it gets the app-wide menu unless it has its own."""
+        with self._lock:
+            if self._app_spec is not None and label not in self._window_specs:
+                window.set_menu(self.build(WINDOW, label, self._app_spec))
+
+    def window_closed(self, label: str) -> None:
+        """Forget a closed window's menu."""
+        with self._lock:
+            self._window_specs.pop(label, None)
+            self.drop(WINDOW, label)
+
+    #: labels of windows the host keeps for itself (warm pool) start with this; no app menu.
+    internal_label_prefix = "wry-warm-"
+
+    def _is_user_window(self, label: str) -> bool:
+        return not label.startswith(self.internal_label_prefix)
+
+    def _window(self, label: str) -> Any:
+        window = Manager.get_webview_window(self._app, label)
+        if window is None:
+            raise LookupError(f"no window labelled {label!r}")
+        return window
+
+    # -- run-time changes ----------------------------------------------------------------------
+
+    def update_item(
+        self, item_id: str, changes: dict[str, Any], owner: str | None = None
+    ) -> dict[str, Any]:
+        """Apply ``text``/``enabled``/``checked``/``accelerator`` to every copy of ``item_id``."""
+        with self._lock:
+            copies = [
+                s
+                for s in self._shown.values()
+                if s.item_id == item_id and (owner is None or s.owner == owner)
+            ]
+        if not copies:
+            where = f" in {owner!r}" if owner else ""
+            raise LookupError(f"no menu item {item_id!r} is shown{where}")
+        for shown in copies:
+            _apply(shown, changes)
+        first = copies[0]
+        state: dict[str, Any] = {
+            "id": item_id,
+            "text": first.native.text(),
+            "enabled": first.native.is_enabled() if hasattr(first.native, "is_enabled") else True,
+            "count": len(copies),
+        }
+        if first.check:
+            state["checked"] = first.native.is_checked()
+        return state
+
+    # -- clicks --------------------------------------------------------------------------------
+
+    def _on_menu_event(self, _app: AppHandle, native_id: str) -> None:
+        # Runs on the GTK main thread; must never raise.
+        try:
+            with self._lock:
+                shown = self._shown.get(native_id)
+                if shown is None:
+                    return  # a predefined item or an item of a menu already replaced
+                data: dict[str, Any] = {"id": shown.item_id}
+                if shown.check:
+                    checked = bool(shown.native.is_checked())
+                    data["checked"] = checked
+                    self._sync_checked(shown, checked)
+            self.clicks += 1
+            prefix = "menu" if shown.owner_kind == WINDOW else "tray"
+            self._emit[shown.owner_kind](shown.owner, f"{prefix}:{shown.item_id}", data)
+        except Exception:
+            log.exception("menu event %r could not be reported", native_id)
+
+    def _sync_checked(self, clicked: _Shown, checked: bool) -> None:
+        # Copies of the same app-wide check item in other windows show the same state.
+        for shown in self._shown.values():
+            if (
+                shown is not clicked
+                and shown.check
+                and shown.item_id == clicked.item_id
+                and shown.owner_kind == clicked.owner_kind
+                and shown.owner not in self._window_specs
+                and clicked.owner not in self._window_specs
+            ):
+                shown.native.set_checked(checked)
+
+
+def _apply(shown: _Shown, changes: dict[str, Any]) -> None:
+    native = shown.native
+    if "text" in changes:
+        native.set_text(str(changes["text"]))
+    if "enabled" in changes:
+        native.set_enabled(bool(changes["enabled"]))
+    if "accelerator" in changes and hasattr(native, "set_accelerator"):
+        native.set_accelerator(changes["accelerator"])
+    if "checked" in changes:
+        if not shown.check:
+            raise ValueError(f"menu item {shown.item_id!r} is not a check item")
+        native.set_checked(bool(changes["checked"]))

@@ -1,0 +1,132 @@
+"""System-tray icons inside the child host.
+
+On Linux Tauri exports the icon as a StatusNotifierItem (libayatana-appindicator) on the session
+bus and its menu as ``com.canonical.dbusmenu``. Facts that shape this module
+(notes/native-linux.md Q5): no click event ever fires, ``set_tooltip`` has no effect,
+``remove_tray_by_id`` leaves the item exported — so removal also hides it and drops its menu.
+
+Runs in the child process only (imports pytauri).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from pytauri import AppHandle
+from pytauri.image import Image
+from pytauri.tray import TrayIcon
+
+from wry_native.menus_host import TRAY, MenuHost
+
+#: The icon used when the caller gives none: a 32x32 filled circle.
+DEFAULT_ICON_SIZE = 32
+
+
+def default_icon() -> Image:
+    """A plain round icon, so a tray created without an icon is still visible."""
+    size = DEFAULT_ICON_SIZE
+    centre, radius2 = (size - 1) / 2, (size / 2 - 1) ** 2
+    pixels = bytearray()
+    for y in range(size):
+        for x in range(size):
+            inside = (x - centre) ** 2 + (y - centre) ** 2 <= radius2
+            pixels += bytes((0x3B, 0x82, 0xF6, 0xFF)) if inside else bytes(4)
+    return Image(bytes(pixels), size, size)
+
+
+def decode_icon(encoded: str) -> Image:
+    """An icon from base64 image-file bytes (PNG, ICO, …), converted to RGBA."""
+    from PIL import Image as PilImage
+
+    with PilImage.open(io.BytesIO(base64.b64decode(encoded))) as picture:
+        rgba = picture.convert("RGBA")
+        return Image(rgba.tobytes(), rgba.width, rgba.height)
+
+
+class TrayHost:
+    """Creates, changes and removes tray icons on behalf of the parent."""
+
+    def __init__(self, app_handle: AppHandle, menus: MenuHost) -> None:
+        self._app = app_handle
+        self._menus = menus
+        self._lock = threading.Lock()
+        self._trays: dict[str, TrayIcon] = {}
+        # libayatana writes the icon as a PNG file; keep those files where we clean up.
+        self._icon_dir = Path(tempfile.mkdtemp(prefix="wry-tray-"))
+
+    def create(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Create tray ``tray_id`` with its icon, menu, tooltip, title and visibility."""
+        tray_id = fields["tray_id"]
+        with self._lock:
+            if tray_id in self._trays:
+                raise ValueError(f"a tray icon with id {tray_id!r} already exists")
+            tray = TrayIcon.with_id(self._app, tray_id)
+            tray.set_temp_dir_path(str(self._icon_dir))
+            self._trays[tray_id] = tray
+        try:
+            self.update({"icon": None, **fields})
+        except BaseException:
+            self.remove({"tray_id": tray_id})
+            raise
+        return {"tray_id": tray_id}
+
+    def update(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Apply whichever of icon, menu, tooltip, title, visible are present in ``fields``."""
+        tray_id = fields["tray_id"]
+        tray = self._tray(tray_id)
+        if "icon" in fields:
+            icon = fields["icon"]
+            tray.set_icon(default_icon() if icon is None else decode_icon(icon))
+        if "menu" in fields:
+            spec = fields["menu"]
+            if spec is None:
+                self._menus.drop(TRAY, tray_id)
+                tray.set_menu(None)
+            else:
+                tray.set_menu(self._menus.build(TRAY, tray_id, spec))
+        if "tooltip" in fields:
+            tray.set_tooltip(fields["tooltip"])
+        if "title" in fields:
+            tray.set_title(fields["title"])
+        if "visible" in fields:
+            tray.set_visible(bool(fields["visible"]))
+        return {"tray_id": tray_id}
+
+    def remove(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Hide the icon, drop its menu and forget it (Tauri keeps the DBus item exported)."""
+        tray_id = fields["tray_id"]
+        with self._lock:
+            tray = self._trays.pop(tray_id, None)
+        if tray is None:
+            return {"tray_id": tray_id, "removed": False}
+        self._menus.drop(TRAY, tray_id)
+        tray.set_visible(False)
+        tray.set_menu(None)
+        self._app.remove_tray_by_id(tray_id)
+        return {"tray_id": tray_id, "removed": True}
+
+    def ids(self) -> list[str]:
+        """Ids of the trays that exist."""
+        with self._lock:
+            return sorted(self._trays)
+
+    def _tray(self, tray_id: str) -> TrayIcon:
+        with self._lock:
+            tray = self._trays.get(tray_id)
+        if tray is None:
+            raise LookupError(f"no tray icon with id {tray_id!r}")
+        return tray
+
+    def close(self) -> None:
+        """Remove every tray and the icon files (call when the child exits)."""
+        for tray_id in self.ids():
+            with contextlib.suppress(Exception):  # the app may be gone; the files still go
+                self.remove({"tray_id": tray_id})
+        shutil.rmtree(self._icon_dir, ignore_errors=True)
