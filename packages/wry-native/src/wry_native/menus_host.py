@@ -209,9 +209,13 @@ class MenuHost:
                     self._sync_checked(shown, checked)
             self.clicks += 1
             prefix = "menu" if shown.owner_kind == WINDOW else "tray"
-            self._emit[shown.owner_kind](shown.owner, f"{prefix}:{shown.item_id}", data)
+            self.emit(shown.owner_kind, shown.owner, f"{prefix}:{shown.item_id}", data)
         except Exception:
             log.exception("menu event %r could not be reported", native_id)
+
+    def emit(self, owner_kind: str, owner: str, event_type: str, data: dict[str, Any]) -> None:
+        """Report an event for a window (label) or a tray (tray id) to the parent."""
+        self._emit[owner_kind](owner, event_type, data)
 
     def _sync_checked(self, clicked: _Shown, checked: bool) -> None:
         # Copies of the same app-wide check item in other windows show the same state.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import logging
 import shutil
 import tempfile
 import threading
@@ -21,9 +22,11 @@ from typing import Any
 
 from pytauri import AppHandle
 from pytauri.image import Image
-from pytauri.tray import TrayIcon
+from pytauri.tray import TrayIcon, TrayIconEvent
 
 from wry_native.menus_host import TRAY, MenuHost
+
+log = logging.getLogger("wry_native.tray")
 
 #: The icon used when the caller gives none: a 32x32 filled circle.
 DEFAULT_ICON_SIZE = 32
@@ -69,6 +72,7 @@ class TrayHost:
                 raise ValueError(f"a tray icon with id {tray_id!r} already exists")
             tray = TrayIcon.with_id(self._app, tray_id)
             tray.set_temp_dir_path(str(self._icon_dir))
+            tray.on_tray_icon_event(self._on_icon_event)  # never fires on Linux (see module doc)
             self._trays[tray_id] = tray
         try:
             self.update({"icon": None, **fields})
@@ -111,6 +115,20 @@ class TrayHost:
         tray.set_menu(None)
         self._app.remove_tray_by_id(tray_id)
         return {"tray_id": tray_id, "removed": True}
+
+    def _on_icon_event(self, tray: TrayIcon, event: Any) -> None:
+        # Runs on the GTK main thread; must never raise.
+        try:
+            if isinstance(event, TrayIconEvent.Click):
+                kind = "tray:click"
+            elif isinstance(event, TrayIconEvent.DoubleClick):
+                kind = "tray:double-click"
+            else:
+                return
+            button = getattr(event.button, "name", str(event.button))
+            self._menus.emit(TRAY, str(tray.id()), kind, {"button": button})
+        except Exception:
+            log.exception("tray icon event could not be reported")
 
     def ids(self) -> list[str]:
         """Ids of the trays that exist."""

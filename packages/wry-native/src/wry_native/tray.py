@@ -1,0 +1,200 @@
+"""System-tray icons, parent side: what ``TrayProxy`` drives through the ``wry_create_tray`` hook.
+
+The icon lives in the child host (``tray_host``). Its menu is a ``MenuConfig`` like any other;
+a click on item ``x`` arrives here as event ``tray:x`` for label = the tray id and runs the
+item's handler as ``handler(data, "tray:x", tray_id)``. Icons keep working while every window
+is hidden, because the child host stays up while it has trays or windows.
+
+Linux has no tray click events (libayatana-appindicator exports a StatusNotifierItem whose
+Activate method does not exist), and no tooltip. ``capabilities()`` says so, and
+``on_click`` refuses a handler there instead of accepting one that could never run.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from wry.callbacks import CallbackRegistry
+from wry.models import Callback, MenuConfig, TrayConfig
+from wry_native.menus import CommandSender, menu_spec
+
+log = logging.getLogger("wry_native.tray")
+
+#: Event types of icon clicks, where the platform delivers them.
+CLICK_EVENTS = ("tray:click", "tray:double-click")
+
+_lock = threading.Lock()
+_trays: dict[str, NativeTray] = {}
+
+
+class TrayEventsUnavailable(NotImplementedError):
+    """The platform delivers no tray click events (Linux): use the tray's menu instead."""
+
+
+def capabilities() -> dict[str, bool]:
+    """What a native tray icon can do on this platform."""
+    linux = sys.platform.startswith("linux")
+    return {
+        "menu": True,
+        "icon": True,
+        "title": True,
+        "visible": True,
+        "tooltip": not linux,
+        "click_events": not linux,
+    }
+
+
+def encode_icon(icon: str | Path | bytes | None) -> str | None:
+    """Image-file bytes (PNG, ICO, …) as base64 for the child; a path is read here."""
+    if icon is None:
+        return None
+    data = icon if isinstance(icon, bytes) else Path(icon).read_bytes()
+    return base64.b64encode(data).decode("ascii")
+
+
+class NativeTray:
+    """Controls one tray icon in the child host; ``TrayProxy`` forwards its methods here."""
+
+    def __init__(self, sender: CommandSender, config: TrayConfig) -> None:
+        self._sender = sender
+        self.tray_id = config.tray_id
+        self.callbacks = CallbackRegistry()
+        self._removers: list[Callable[[], None]] = []
+        self.removed = False
+        self._register_menu(config.menu)
+
+    # -- creation ---------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, sender: CommandSender, config: TrayConfig) -> NativeTray:
+        """Show a new icon; a duplicate id raises."""
+        with _lock:
+            if config.tray_id in _trays and not _trays[config.tray_id].removed:
+                raise ValueError(f"a tray icon with id {config.tray_id!r} already exists")
+        tray = cls(sender, config)
+        sender.request(
+            "tray_create",
+            {
+                "tray_id": config.tray_id,
+                "tooltip": config.tooltip,
+                "title": config.title,
+                "icon": encode_icon(config.icon),
+                "menu": menu_spec(config.menu) if config.menu is not None else None,
+                "visible": config.visible,
+            },
+        )
+        with _lock:
+            _trays[config.tray_id] = tray
+        return tray
+
+    # -- changes -----------------------------------------------------------------------------------
+
+    def set_tooltip(self, tooltip: str | None) -> None:
+        """Set the tooltip (ignored by Linux trays: ``capabilities()["tooltip"]`` is False)."""
+        self._update(tooltip=tooltip)
+
+    def set_title(self, title: str | None) -> None:
+        """Set the text shown next to the icon (Linux: the indicator label)."""
+        self._update(title=title)
+
+    def set_icon(self, icon: str | Path | bytes | None) -> None:
+        """Replace the icon with an image file (path or bytes); None restores the default."""
+        self._update(icon=encode_icon(icon))
+
+    def set_visible(self, visible: bool) -> None:
+        """Show or hide the icon."""
+        self._update(visible=bool(visible))
+
+    def set_menu(self, menu: MenuConfig | None) -> None:
+        """Replace the icon's menu and its handlers (None removes the menu)."""
+        spec = menu_spec(menu) if menu is not None else None
+        self._update(menu=spec)
+        self._register_menu(menu)
+
+    def set_menu_item(self, item_id: str, **changes: Any) -> dict[str, Any]:
+        """Change ``text``/``enabled``/``checked``/``accelerator`` of one item of this menu."""
+        from wry_native.menus import set_menu_item
+
+        return set_menu_item(self._sender, item_id, owner=self.tray_id, **changes)
+
+    def remove(self) -> None:
+        """Take the icon away (it is hidden: Tauri on Linux keeps the DBus item exported)."""
+        if self.removed:
+            return
+        self._sender.request("tray_remove", {"tray_id": self.tray_id})
+        self._forget()
+
+    # -- events ------------------------------------------------------------------------------------
+
+    def on(self, event_type: str, callback: Callback) -> Callable[[], None]:
+        """Call ``callback(data, event_type, tray_id)`` for ``tray:<item id>`` or a click event."""
+        if event_type in CLICK_EVENTS:
+            self._refuse_clicks()
+        return self.callbacks.register(self.tray_id, event_type, callback)
+
+    def on_click(self, callback: Callback) -> Callable[[], None]:
+        """Run ``callback`` on a click on the icon, where the platform reports one."""
+        return self.on("tray:click", callback)
+
+    def dispatch(self, event_type: str, data: Any) -> int:
+        """Run the handlers for an event the child reported; returns how many ran."""
+        return self.callbacks.dispatch(self.tray_id, event_type, data)
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _refuse_clicks(self) -> None:
+        if not capabilities()["click_events"]:
+            raise TrayEventsUnavailable(
+                "tray click events do not exist on Linux: the StatusNotifierItem tray only "
+                "opens the menu. Put the action in the tray menu instead "
+                "(TrayProxy.capabilities()['click_events'] is False here)."
+            )
+
+    def _register_menu(self, menu: MenuConfig | None) -> None:
+        for remove in self._removers:
+            remove()
+        self._removers = []
+        if menu is None:
+            return
+        for item_id, handler in menu.handlers().items():
+            self._removers.append(self.callbacks.register(self.tray_id, f"tray:{item_id}", handler))
+
+    def _update(self, **fields: Any) -> None:
+        if self.removed:
+            raise RuntimeError(f"tray icon {self.tray_id!r} has been removed")
+        self._sender.request("tray_update", {"tray_id": self.tray_id, **fields})
+
+    def _forget(self) -> None:
+        self.removed = True
+        with _lock:
+            if _trays.get(self.tray_id) is self:
+                del _trays[self.tray_id]
+
+    def __repr__(self) -> str:
+        return f"<NativeTray {self.tray_id!r}{' removed' if self.removed else ''}>"
+
+
+def dispatch_tray_event(tray_id: str, event_type: str, data: Any) -> bool:
+    """Route an event from the child to its tray's handlers; False when no such tray."""
+    with _lock:
+        tray = _trays.get(tray_id)
+    if tray is None:
+        log.warning("event %r for unknown tray %r dropped", event_type, tray_id)
+        return False
+    tray.dispatch(event_type, data)
+    return True
+
+
+def forget_all() -> None:
+    """The child is gone, and its icons with it (called by the runtime when it exits)."""
+    with _lock:
+        trays = list(_trays.values())
+        _trays.clear()
+    for tray in trays:
+        tray.removed = True
