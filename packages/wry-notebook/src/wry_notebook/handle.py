@@ -1,0 +1,155 @@
+"""``NotebookWidget``: the wry handle of one notebook widget (on/emit/update/display)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING, Any
+
+from wry.models import HtmlContent, check_event_name
+from wry.protocol import encode_event
+from wry.widget import BaseWidget, content_payload
+from wry_notebook.outbox import Outbox
+from wry_notebook.widget import CHANNELS, Channel, WryWidget
+
+if TYPE_CHECKING:
+    from wry.app import PyWry
+    from wry.models import PageAsset
+
+log = logging.getLogger("wry.notebook")
+
+
+def _execution_count() -> int | None:
+    """The running cell's number in an IPython kernel, or None outside one."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return None
+    shell = get_ipython()
+    return None if shell is None else int(shell.execution_count)
+
+
+class NotebookWidget(BaseWidget):
+    """A wry page shown as an anywidget in a notebook output area.
+
+    ``widget`` is the anywidget object; a cell that ends with this handle displays it, unless
+    ``app.show()`` already displayed it in the same cell.
+    """
+
+    transport_name = "notebook"
+
+    def __init__(
+        self,
+        app: PyWry,
+        label: str,
+        content: HtmlContent,
+        *,
+        theme: str = "dark",
+        height: int = 600,
+        assets: list[PageAsset] | None = None,
+        channel: Channel = "custom",
+        interval: float = 0.01,
+    ) -> None:
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}, not {channel!r}")
+        super().__init__(app, label)
+        self.content = content
+        self._content_version = 1
+        self.widget = WryWidget(
+            label=label,
+            theme=theme,
+            height=height,
+            _content={"version": 1, "payload": content_payload(content)},
+            _assets=[{"kind": a.kind, "text": a.text, "name": a.name} for a in assets or ()],
+            _channel=channel,
+        )
+        self._outbox = Outbox(
+            self.widget.send_batch,
+            interval=interval,
+            queue_limit=app.settings.queue_limit,
+            name=f"notebook widget {label!r}",
+        )
+        self._views: set[str] = set()
+        self._views_lock = threading.Lock()
+        self._displayed_in: int | None = None
+        self.rejected = 0  # malformed messages from the page; each was logged
+        self.widget.attach(self._on_page_events, self._on_view)
+
+    # -- the protocol --------------------------------------------------------------------------
+
+    def update(self, content: str | HtmlContent) -> None:
+        """Replace the content in every view (and in views that render later)."""
+        self._check_open()
+        self.content = HtmlContent.of(content)
+        self.app._watch_content(self)
+        payload = content_payload(self.content)
+        self._content_version += 1
+        version = self._content_version
+        self.widget._content = {"version": version, "payload": payload}
+        self._send(encode_event("pywry:update-content", {**payload, "version": version}))
+
+    def display(self) -> None:
+        """Show a view of the widget in the current output area."""
+        from IPython.display import display
+
+        self._displayed_in = _execution_count()
+        display(self.widget)  # type: ignore[no-untyped-call]
+
+    def _ipython_display_(self) -> None:
+        # ``app.show(...)`` as a cell's last line: show() already displayed it in this cell.
+        count = _execution_count()
+        if self._displayed_in is not None and count == self._displayed_in:
+            return
+        self.display()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The widget-view bundle, for front ends that render mimebundles themselves."""
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- transport -----------------------------------------------------------------------------
+
+    def _send(self, encoded_event: str) -> None:
+        self._outbox.put(encoded_event)
+
+    def _close(self) -> None:
+        self._outbox.close()
+        self.widget.close()
+
+    def flush(self) -> None:
+        """Send queued events now instead of at the end of the current burst."""
+        self._outbox.flush()
+
+    @property
+    def views(self) -> int:
+        """How many views have announced themselves and not yet left."""
+        with self._views_lock:
+            return len(self._views)
+
+    @property
+    def pending(self) -> int:
+        """Events waiting for a view to render (or for the current burst to end)."""
+        return self._outbox.pending
+
+    # -- from the front end --------------------------------------------------------------------
+
+    def _on_view(self, view_id: str, live: bool) -> None:
+        with self._views_lock:
+            if live:
+                self._views.add(view_id)
+            else:
+                self._views.discard(view_id)
+            any_live = bool(self._views)
+        if self.closed:
+            return
+        self._outbox.set_ready(any_live)
+
+    def _on_page_events(self, events: list[Any]) -> None:
+        for event in events:
+            kind = event.get("type") if isinstance(event, dict) else None
+            try:
+                check_event_name(kind)  # type: ignore[arg-type]
+            except ValueError as exc:
+                self.rejected += 1
+                log.warning("%r: rejected a message from the page (%s): %.200r", self, exc, event)
+                continue
+            self.dispatch_from_page(str(kind), event.get("data"))

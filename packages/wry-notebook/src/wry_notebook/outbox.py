@@ -1,0 +1,153 @@
+"""Ordering, pre-render queueing and coalescing of Python → JS events for one widget.
+
+Jupyter's server silently drops iopub messages above 1000/s (averaged over 3 s), so a widget
+that streams must not send one message per event. The outbox sends an isolated event at once
+(round trips stay as short as the kernel allows) and coalesces a burst into at most one message
+per ``interval``: a loop of 5,000 ``emit()`` calls becomes a handful of messages, far below
+the limit. Until a view has said it is live, events wait here and leave in order when it does.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from wry.protocol import encode_batch
+
+log = logging.getLogger("wry.notebook")
+
+#: ``deliver(seq, batch_json)`` puts one batch on the wire; seq counts batches from 1.
+Deliver = Callable[[int, str], None]
+
+
+class QueueFullError(RuntimeError):
+    """More events are waiting for a view than ``queue_limit`` allows; the message says why."""
+
+
+class Outbox:
+    """A FIFO of encoded events that leaves in batches, in order, once a view is live.
+
+    Thread-safe: ``put`` may be called from any thread; batches are delivered under one lock,
+    so they reach the wire in the order their events were put.
+    """
+
+    def __init__(
+        self,
+        deliver: Deliver,
+        *,
+        interval: float = 0.01,
+        max_batch_chars: int = 4 * 1024 * 1024,
+        queue_limit: int = 100_000,
+        name: str = "widget",
+    ) -> None:
+        self._deliver = deliver
+        self.interval = interval
+        self.max_batch_chars = max_batch_chars
+        self.queue_limit = queue_limit
+        self.name = name
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._events: list[str] = []
+        self._ready = False
+        self._closed = False
+        self._last_sent = float("-inf")
+        self._thread: threading.Thread | None = None
+        self.seq = 0  # batches delivered so far
+        self.events_sent = 0
+
+    # -- producers -----------------------------------------------------------------------------
+
+    def put(self, encoded_event: str) -> None:
+        """Queue one encoded event: it leaves now, with its burst, or once a view is live."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"the outbox of {self.name} is closed")
+            if not self._ready and len(self._events) >= self.queue_limit:
+                raise QueueFullError(
+                    f"{self.name} has {len(self._events)} events waiting for a view to render "
+                    f"(queue_limit={self.queue_limit}); display the widget "
+                    "(handle.display()) or raise PyWrySettings.queue_limit"
+                )
+            self._events.append(encoded_event)
+            if not self._ready:
+                return
+            if time.monotonic() - self._last_sent >= self.interval and len(self._events) == 1:
+                self._send_locked()
+            else:
+                self._ensure_thread_locked()
+                self._wake.notify()
+
+    def set_ready(self, ready: bool) -> None:
+        """A view is live (flush what waited, in order) or none is (hold events again)."""
+        with self._lock:
+            self._ready = ready
+            if ready and self._events:
+                self._send_locked()
+
+    @property
+    def ready(self) -> bool:
+        """Whether events leave as they come (some view is live)."""
+        return self._ready
+
+    @property
+    def pending(self) -> int:
+        """Events not yet delivered."""
+        with self._lock:
+            return len(self._events)
+
+    def flush(self) -> None:
+        """Deliver everything queued now, if a view is live."""
+        with self._lock:
+            if self._ready and self._events:
+                self._send_locked()
+
+    def close(self) -> None:
+        """Drop what is left (the widget is gone) and stop the flusher thread."""
+        with self._lock:
+            if self._events:
+                log.warning("%s closed with %d undelivered events", self.name, len(self._events))
+            self._events.clear()
+            self._closed = True
+            self._wake.notify_all()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _send_locked(self) -> None:
+        events, self._events = self._events, []
+        start, size = 0, 0
+        for i, event in enumerate(events):
+            if size and size + len(event) > self.max_batch_chars:
+                self._deliver_locked(events[start:i])
+                start, size = i, 0
+            size += len(event) + 1
+        self._deliver_locked(events[start:])
+        self._last_sent = time.monotonic()
+
+    def _deliver_locked(self, events: list[str]) -> None:
+        self.seq += 1
+        self.events_sent += len(events)
+        self._deliver(self.seq, encode_batch(events))
+
+    def _ensure_thread_locked(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name=f"wry-outbox-{self.name}", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self) -> None:
+        with self._lock:
+            while not self._closed:
+                if not (self._ready and self._events):
+                    self._wake.wait()
+                    continue
+                due = self._last_sent + self.interval - time.monotonic()
+                if due > 0:
+                    self._wake.wait(due)
+                    continue
+                try:
+                    self._send_locked()
+                except Exception:  # the comm is gone: report, keep the thread for later events
+                    log.exception("sending a batch of %s failed", self.name)

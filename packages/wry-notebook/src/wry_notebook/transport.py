@@ -1,0 +1,47 @@
+"""The ``notebook`` transport: ``app.show()`` inside a Jupyter kernel returns a displayed widget."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wry.page import page_assets
+from wry.transport import ShowOptions, Transport, in_jupyter_kernel
+
+if TYPE_CHECKING:
+    from wry.app import PyWry
+    from wry.models import HtmlContent
+    from wry_notebook.handle import NotebookWidget
+
+
+class NotebookTransport(Transport):
+    """anywidget in the notebook's output area (JupyterLab, Notebook 7, VS Code).
+
+    ``show()`` options beyond the common ones: ``display`` (default: only inside a kernel),
+    ``channel`` (``"custom"`` messages or ``"traitlets"``) and ``batch_interval`` (seconds
+    between two batches of one burst).
+    """
+
+    name = "notebook"
+
+    def create(self, app: PyWry, content: HtmlContent, options: ShowOptions) -> NotebookWidget:
+        """Build the widget and display it when running in a kernel."""
+        from wry_notebook.handle import NotebookWidget  # imports anywidget: only when used
+
+        extra = options.extra
+        show_now = extra.pop("display", None)
+        handle = NotebookWidget(
+            app,
+            options.label,
+            content,
+            theme=options.theme,
+            height=options.height,
+            assets=page_assets(),
+            channel=extra.pop("channel", "custom"),
+            interval=float(extra.pop("batch_interval", 0.01)),
+        )
+        if extra:
+            handle.close()
+            raise TypeError(f"show() got options the notebook transport does not know: {extra}")
+        if show_now if show_now is not None else in_jupyter_kernel():
+            handle.display()
+        return handle

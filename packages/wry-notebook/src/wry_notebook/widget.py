@@ -1,0 +1,105 @@
+"""The anywidget model: the bridge bundle plus the notebook adapter, and the synced state.
+
+Wire (all JSON; see docs/transports/notebook.md):
+
+- Python → JS: a batch ``{"kind": "batch", "seq": n, "events": "<JSON array>"}`` as an
+  anywidget custom message (default), or the same dict in the ``_py_event`` traitlet
+  (``channel="traitlets"``).
+  The view also fires a plain ``{"type", "data"}`` set into ``_py_event`` by hand.
+- JS → Python: ``{"kind": "events", "events": [{type, data}, ...]}`` as a custom message, or the
+  ``_js_event`` traitlet (a single ``{type, data}`` or ``{"events": [...]}``).
+- Views announce themselves with ``{"kind": "view", "view": id}`` and leave with ``"gone"``.
+
+The model only moves messages; the handle (:mod:`wry_notebook.handle`) owns ordering and routing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Literal
+
+import anywidget
+import traitlets
+
+from wry.page import bridge_bundle
+
+Channel = Literal["custom", "traitlets"]
+CHANNELS: tuple[Channel, ...] = ("custom", "traitlets")
+
+
+def _asset(name: str) -> str:
+    return (files("wry_notebook") / "assets" / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def esm_source() -> str:
+    """The widget's ES module: the core bridge bundle, then the anywidget adapter."""
+    return bridge_bundle() + "\n;\n" + _asset("adapter.js")
+
+
+class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
+    """One wry page inside a notebook output area; every view of it shows the same content."""
+
+    _esm = esm_source()
+    _css = _asset("widget.css")
+
+    label = traitlets.Unicode("").tag(sync=True)
+    theme = traitlets.Unicode("dark").tag(sync=True)
+    height = traitlets.Int(600).tag(sync=True)
+    #: ``{"version": n, "payload": update-content payload}``; a view mounts it when it renders.
+    _content = traitlets.Dict().tag(sync=True)
+    #: JS/CSS contributed by plugins (``wry_page_assets``): ``[{"kind", "text"}]``.
+    _assets: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    #: which channel carries batches in both directions: ``custom`` messages or ``traitlets``.
+    _channel = traitlets.Unicode("custom").tag(sync=True)
+    _py_event = traitlets.Dict().tag(sync=True)
+    _js_event = traitlets.Dict().tag(sync=True, echo_update=False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_page_events: Callable[[list[Any]], None] = lambda events: None
+        self._on_view: Callable[[str, bool], None] = lambda view, live: None
+        self.on_msg(self._handle_custom)
+        self.observe(self._handle_js_trait, names="_js_event")
+
+    def attach(
+        self,
+        on_page_events: Callable[[list[Any]], None],
+        on_view: Callable[[str, bool], None],
+    ) -> None:
+        """Route page events and view arrivals/departures to the handle."""
+        self._on_page_events = on_page_events
+        self._on_view = on_view
+
+    def send_batch(self, seq: int, events_json: str) -> None:
+        """Put one batch (already JSON) on the wire through the configured channel."""
+        message = {"kind": "batch", "seq": seq, "events": events_json}
+        if self._channel == "traitlets":
+            self._py_event = message
+        else:
+            self.send(message)
+
+    # -- from the front end --------------------------------------------------------------------
+
+    def _handle_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            self._on_page_events([content])  # the handle rejects it with a clear log
+            return
+        kind = content.get("kind")
+        if kind == "events":
+            events = content.get("events")
+            self._on_page_events(events if isinstance(events, list) else [events])
+        elif kind in ("view", "gone"):
+            self._on_view(str(content.get("view")), kind == "view")
+        elif kind != "anywidget-command":  # anywidget's own RPC shares the channel
+            self._on_page_events([content])
+
+    def _handle_js_trait(self, change: dict[str, Any]) -> None:
+        value = change["new"]
+        if isinstance(value, dict) and "events" in value:
+            events = value["events"]
+            self._on_page_events(events if isinstance(events, list) else [events])
+        elif value:
+            self._on_page_events([value])

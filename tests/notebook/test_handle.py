@@ -1,0 +1,345 @@
+"""Python side of the notebook transport, with the front end played through recording comms.
+
+No browser here: these tests drive the widget's comm messages and traitlets directly and check
+what would reach the page (ordering, pre-render queueing, coalescing, exactly-once) and what
+reaches Python callbacks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+from kernel_fakes import RecordingComm
+
+from wry import PyWrySettings
+from wry.app import PyWry
+from wry.models import PageAsset
+from wry.plugins import get_plugin_manager, hookimpl
+from wry.protocol import PayloadError
+from wry.transport import choose_transport, installed_transports
+from wry.widget import WidgetClosedError
+from wry_notebook import NotebookWidget
+from wry_notebook.outbox import QueueFullError
+
+
+def show(
+    app: PyWry, html: str = "<p id='x'>hi</p>", **kw: Any
+) -> tuple[NotebookWidget, RecordingComm]:
+    handle = app.show(html, **kw)
+    assert isinstance(handle, NotebookWidget)
+    comm = handle.widget.comm
+    assert isinstance(comm, RecordingComm)
+    return handle, comm
+
+
+def view_appears(comm: RecordingComm, view: str = "v1") -> None:
+    comm.custom_from_front_end({"kind": "view", "view": view})
+
+
+def view_leaves(comm: RecordingComm, view: str = "v1") -> None:
+    comm.custom_from_front_end({"kind": "gone", "view": view})
+
+
+# -- plugin and show -----------------------------------------------------------------------------
+
+
+def test_the_notebook_transport_is_registered_through_its_entry_point() -> None:
+    assert "notebook" in installed_transports()
+
+
+def test_inside_a_kernel_the_automatic_choice_is_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("wry.transport.in_jupyter_kernel", lambda: True)
+    choice = choose_transport()
+    assert choice.transport.name == "notebook"
+    assert "Jupyter kernel" in choice.reason
+
+
+def test_show_returns_a_handle_whose_widget_carries_the_content(app: PyWry) -> None:
+    handle, _ = show(app, "<b>hello</b>", theme="light", height=321)
+    state = handle.widget
+    assert state.label == handle.label
+    assert state.theme == "light"
+    assert state.height == 321
+    assert state._content["version"] == 1
+    assert state._content["payload"]["html"] == "<b>hello</b>"
+    assert "__wry" in state._esm and "export default" in state._esm
+    bundle, _metadata = handle._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == state.model_id
+
+
+def test_unknown_show_options_are_refused(app: PyWry) -> None:
+    with pytest.raises(TypeError, match="colour"):
+        app.show("<p>x</p>", colour="red")
+    with pytest.raises(ValueError, match="channel"):
+        app.show("<p>x</p>", channel="pigeon")
+
+
+def test_plugin_page_assets_reach_the_widget(app: PyWry) -> None:
+    class Assets:
+        @hookimpl
+        def wry_page_assets(self) -> list[PageAsset]:
+            return [PageAsset("css", ".a{}", "a"), PageAsset("js", "pywry.x=1", "b")]
+
+    plugin = Assets()
+    get_plugin_manager().register(plugin)
+    try:
+        handle, _ = show(app)
+    finally:
+        get_plugin_manager().unregister(plugin)
+    assert handle.widget._assets == [
+        {"kind": "css", "text": ".a{}", "name": "a"},
+        {"kind": "js", "text": "pywry.x=1", "name": "b"},
+    ]
+
+
+# -- Python → JS ---------------------------------------------------------------------------------
+
+
+def test_events_emitted_before_a_view_renders_wait_and_then_arrive_once_in_order(
+    app: PyWry,
+) -> None:
+    handle, comm = show(app)
+    for i in range(5):
+        handle.emit("app:tick", {"i": i})
+    assert comm.batches() == []
+    assert handle.pending == 5
+    view_appears(comm)
+    assert [e["data"]["i"] for e in comm.events()] == [0, 1, 2, 3, 4]
+    assert [b["seq"] for b in comm.batches()] == [1]
+    view_appears(comm, "v2")  # a second view does not replay anything
+    assert len(comm.events()) == 5
+
+
+def test_an_isolated_event_leaves_at_once(app: PyWry) -> None:
+    handle, comm = show(app)
+    view_appears(comm)
+    handle.emit("app:one", 1)
+    assert comm.events() == [{"type": "app:one", "data": 1}]
+
+
+def test_a_burst_is_coalesced_into_few_messages_in_order(app: PyWry) -> None:
+    handle, comm = show(app)
+    view_appears(comm)
+    n = 5000
+    for i in range(n):
+        handle.emit("app:n", i)
+    assert comm.wait_for(lambda: len(comm.events()) == n)
+    assert [e["data"] for e in comm.events()] == list(range(n))
+    seqs = [b["seq"] for b in comm.batches()]
+    assert seqs == list(range(1, len(seqs) + 1))
+    # one message per 10 ms at most: far below Jupyter's 1000 msg/s iopub limit
+    assert len(seqs) < 50
+
+
+def test_emits_from_many_threads_keep_each_threads_order(app: PyWry) -> None:
+    import threading
+
+    handle, comm = show(app)
+    view_appears(comm)
+
+    def produce(t: int) -> None:
+        for i in range(500):
+            handle.emit("app:t", [t, i])
+
+    threads = [threading.Thread(target=produce, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert comm.wait_for(lambda: len(comm.events()) == 2000)
+    for t in range(4):
+        assert [d[1] for d in (e["data"] for e in comm.events()) if d[0] == t] == list(range(500))
+
+
+def test_large_bursts_are_split_into_bounded_batches(app: PyWry) -> None:
+    handle, comm = show(app)
+    handle._outbox.max_batch_chars = 10_000
+    for i in range(100):
+        handle.emit("app:big", "x" * 1000 + str(i))
+    view_appears(comm)
+    batches = comm.batches()
+    assert len(batches) >= 10
+    assert all(len(b["events"]) <= 12_000 for b in batches)
+    assert [e["data"][1000:] for e in comm.events()] == [str(i) for i in range(100)]
+
+
+def test_when_every_view_has_gone_events_wait_for_the_next_view(app: PyWry) -> None:
+    handle, comm = show(app)
+    view_appears(comm, "a")
+    view_appears(comm, "b")
+    view_leaves(comm, "a")
+    handle.emit("app:still", 1)  # b is still live
+    view_leaves(comm, "b")
+    handle.emit("app:later", 2)
+    assert [e["type"] for e in comm.events()] == ["app:still"]
+    view_appears(comm, "c")
+    assert [e["type"] for e in comm.events()] == ["app:still", "app:later"]
+
+
+def test_the_traitlet_channel_carries_the_same_batches(app: PyWry) -> None:
+    handle, comm = show(app, channel="traitlets")
+    handle.emit("app:a", 1)
+    view_appears(comm)
+    handle.emit("app:b", 2)
+    assert comm.wait_for(lambda: len(comm.events("traitlets")) == 2)
+    assert comm.batches() == []  # nothing as custom messages
+    assert [e["type"] for e in comm.events("traitlets")] == ["app:a", "app:b"]
+    assert [b["seq"] for b in comm.batches("traitlets")] == [1, 2]
+
+
+def test_update_replaces_the_content_state_and_streams_a_versioned_update(app: PyWry) -> None:
+    handle, comm = show(app, "<p>one</p>")
+    view_appears(comm)
+    handle.emit("app:before", None)
+    handle.update("<p>two</p>")
+    handle.emit("app:after", None)
+    assert handle.widget._content["version"] == 2
+    assert handle.widget._content["payload"]["html"] == "<p>two</p>"
+    assert comm.wait_for(lambda: len(comm.events()) == 3)
+    types = [e["type"] for e in comm.events()]
+    assert types == ["app:before", "pywry:update-content", "app:after"]
+    update = comm.events()[1]["data"]
+    assert update["html"] == "<p>two</p>" and update["version"] == 2
+    assert comm.state_updates("_content")[-1]["version"] == 2
+
+
+def test_unserialisable_payloads_raise_at_emit(app: PyWry) -> None:
+    handle, comm = show(app)
+    view_appears(comm)
+    with pytest.raises(PayloadError, match="app:bad"):
+        handle.emit("app:bad", {1, 2})
+    with pytest.raises(PayloadError):
+        handle.emit("app:nan", float("nan"))
+    assert comm.events() == []
+
+
+def test_too_many_events_waiting_for_a_view_raise_a_clear_error(comms: list[RecordingComm]) -> None:
+    app = PyWry(PyWrySettings(queue_limit=10), transport="notebook")
+    try:
+        handle = app.show("<p>x</p>")
+        for i in range(10):
+            handle.emit("app:q", i)
+        with pytest.raises(QueueFullError, match="display the widget"):
+            handle.emit("app:q", 10)
+    finally:
+        app.destroy()
+
+
+def test_closing_closes_the_comm_and_later_emits_raise(app: PyWry) -> None:
+    closed: list[Any] = []
+    handle, comm = show(app)
+    handle.on("window:closed", lambda data, t, label: closed.append(data))
+    handle.close()
+    assert comm._closed
+    assert closed == [{"label": handle.label, "reason": "closed"}]
+    with pytest.raises(WidgetClosedError):
+        handle.emit("app:x", 1)
+    assert app.widget(handle.label) is None
+
+
+# -- JS → Python ----------------------------------------------------------------------------------
+
+
+def test_page_events_reach_callbacks_in_order_with_the_label(app: PyWry) -> None:
+    got: list[tuple[Any, str, str]] = []
+    handle, comm = show(app, callbacks={"app:click": lambda d, t, lbl: got.append((d, t, lbl))})
+    handle.on("*", lambda d, t, lbl: got.append(("any", t, lbl)))
+    comm.custom_from_front_end(
+        {"kind": "events", "events": [{"type": "app:click", "data": i} for i in range(3)]}
+    )
+    label = handle.label
+    assert got == [
+        (0, "app:click", label),
+        ("any", "app:click", label),
+        (1, "app:click", label),
+        ("any", "app:click", label),
+        (2, "app:click", label),
+        ("any", "app:click", label),
+    ]
+
+
+def test_pywry_ready_reaches_python(app: PyWry) -> None:
+    ready: list[Any] = []
+    handle, comm = show(app)
+    handle.on("pywry:ready", lambda d, t, lbl: ready.append(d))
+    comm.custom_from_front_end(
+        {"kind": "events", "events": [{"type": "pywry:ready", "data": {"label": handle.label}}]}
+    )
+    assert ready == [{"label": handle.label}]
+
+
+def test_the_js_event_traitlet_still_works(app: PyWry) -> None:
+    got: list[Any] = []
+    handle, comm = show(app)
+    handle.on("app:seed", lambda d, t, lbl: got.append(d))
+    comm.state_from_front_end({"_js_event": {"type": "app:seed", "data": {"n": 1}}})
+    comm.state_from_front_end(
+        {"_js_event": {"seq": 1, "events": [{"type": "app:seed", "data": 2}]}}
+    )
+    assert got == [{"n": 1}, 2]
+    assert comm.state_updates("_js_event") == []  # no echo back to the page
+
+
+def test_malformed_page_messages_are_logged_counted_and_skipped(
+    app: PyWry, caplog: pytest.LogCaptureFixture
+) -> None:
+    got: list[Any] = []
+    handle, comm = show(app)
+    handle.on("*", lambda d, t, lbl: got.append(t))
+    with caplog.at_level(logging.WARNING, logger="wry.notebook"):
+        comm.custom_from_front_end(
+            {
+                "kind": "events",
+                "events": [{"type": "bad name!"}, "text", {"data": 1}, {"type": "app:ok"}],
+            }
+        )
+        comm.custom_from_front_end(["not", "a", "dict"])
+    assert got == ["app:ok"]
+    assert handle.rejected == 4
+    assert caplog.text.count("rejected a message from the page") == 4
+
+
+def test_a_callback_can_reply_within_the_same_message(app: PyWry) -> None:
+    handle, comm = show(app)
+    view_appears(comm)
+    handle.on("app:ping", lambda d, t, lbl: handle.emit("app:pong", d))
+    comm.custom_from_front_end({"kind": "events", "events": [{"type": "app:ping", "data": 7}]})
+    assert comm.events() == [{"type": "app:pong", "data": 7}]
+
+
+# -- display -------------------------------------------------------------------------------------
+
+
+def test_a_cell_ending_with_the_handle_does_not_display_it_twice(
+    app: PyWry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[Any] = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    count = {"n": 7}
+    monkeypatch.setattr("wry_notebook.handle._execution_count", lambda: count["n"])
+    handle, _ = show(app, display=True)  # what show() does inside a kernel
+    handle._ipython_display_()  # the same cell ends with the handle
+    assert shown == [handle.widget]
+    count["n"] = 8  # a later cell shows it again: a second view
+    handle._ipython_display_()
+    assert shown == [handle.widget, handle.widget]
+
+
+def test_outside_a_kernel_show_does_not_display(
+    app: PyWry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[Any] = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    show(app)
+    assert shown == []
+
+
+def test_events_keep_json_types(app: PyWry) -> None:
+    handle, comm = show(app)
+    view_appears(comm)
+    payload = {"s": "é ✓ </script>", "n": 1.5, "l": [1, None, True], "d": {"k": "v"}}
+    handle.emit("app:types", payload)
+    assert comm.events()[0]["data"] == json.loads(json.dumps(payload))

@@ -1,0 +1,283 @@
+"""End to end in a real JupyterLab: notebooks run in a real kernel, Chromium clicks in the widget.
+
+Python callbacks in the kernel write JSON lines to a file this test reads (proof the callback
+ran), and answer through ``emit`` (proof the round trip reached the DOM). The server keeps
+Jupyter's default iopub rate limit (1000 msg/s), so a transport that did not batch would lose
+events here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lab import LabPage
+
+pytestmark = [pytest.mark.jupyterlab, pytest.mark.timeout(180)]
+
+STUB = os.environ.get("WRY_TEST_STUB_BRIDGE")  # development only: a stand-in bridge bundle
+
+PAGE = """
+<div id="status">waiting</div>
+<button id="btn">Click me</button>
+<ol id="items"></ol>
+<script>
+root.querySelector('#btn').addEventListener('click', () => pywry.emit('app:click', {n: 1}));
+pywry.on('app:item', (d) => {
+  const li = document.createElement('li');
+  li.textContent = String(d);
+  root.querySelector('#items').appendChild(li);
+});
+</script>
+"""
+
+
+class KernelLog:
+    """JSON lines written by callbacks in the kernel."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def entries(self, kind: str | None = None) -> list[dict[str, Any]]:
+        try:
+            lines = self.path.read_text().splitlines()
+        except FileNotFoundError:
+            return []
+        found = [json.loads(line) for line in lines if line.strip()]
+        return [e for e in found if kind is None or e["kind"] == kind]
+
+    def wait(self, kind: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
+        return wait_for(
+            lambda: self.entries(kind) if len(self.entries(kind)) >= count else None,
+            timeout,
+            f"{count} {kind!r} entries in {self.path}",
+        )
+
+
+def wait_for(probe: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Poll ``probe`` until it returns something truthy; raise naming ``what`` on timeout."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+        pause.wait(0.02)
+
+
+def cells(log: Path, *body: str) -> list[str]:
+    """A notebook: the prelude (logging helper, app) and then ``body`` cells."""
+    prelude = (
+        "import json, pathlib\n"
+        f"LOG = pathlib.Path({str(log)!r})\n"
+        "def record(kind, **fields):\n"
+        "    with LOG.open('a') as f:\n"
+        "        f.write(json.dumps({'kind': kind, **fields}) + '\\n')\n"
+    )
+    if STUB:
+        prelude += f"import wry.page\nwry.page.bridge_bundle = lambda: open({STUB!r}).read()\n"
+    prelude += "from wry import PyWry\napp = PyWry()\n"
+    return [prelude, *body]
+
+
+SHOW = (
+    f"PAGE = {PAGE!r}\n"
+    "def on_click(data, event_type, label):\n"
+    "    record('click', data=data, event_type=event_type, label=label)\n"
+    "    h.emit('pywry:set-content', {'id': 'status', 'text': f\"clicked {data['n']}\"})\n"
+    "h = app.show(PAGE, height=260, callbacks={'app:click': on_click,"
+    " 'pywry:ready': lambda d, t, l: record('ready', data=d, label=l)})\n"
+    "for i in range(3):\n"
+    "    h.emit('app:item', i)\n"
+    "record('shown', label=h.label, type=type(h).__name__)\n"
+    "h\n"
+)
+
+
+def widget(nb: LabPage, label: str) -> Any:
+    return nb.page.locator(f".wry-notebook[data-wry-label='{label}']")
+
+
+class Shown:
+    """A notebook whose cells ran: the page, the kernel's log, the widget's label and view."""
+
+    def __init__(self, notebook: Callable[..., LabPage], tmp_path: Path, *body: str) -> None:
+        self.log = KernelLog(tmp_path / "log.jsonl")
+        self.nb = notebook(cells(self.log.path, SHOW, *body))
+        self.nb.run_all()
+        self.shown = self.log.wait("shown")[0]
+        self.label: str = self.shown["label"]
+        self.root = widget(self.nb, self.label)
+        self.root.first.wait_for(state="visible")
+        self.log.wait("ready")
+
+
+def test_click_runs_the_python_callback_and_its_emit_changes_the_dom(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    s = Shown(notebook, tmp_path)
+    nb, log, label, root = s.nb, s.log, s.label, s.root
+    assert s.shown["type"] == "NotebookWidget"
+    assert root.count() == 1  # displayed once although the cell ends with the handle
+    (ready,) = log.wait("ready")
+    assert ready["label"] == label
+    # events emitted before the view rendered arrived once, in order
+    items = root.locator("#items li")
+    items.nth(2).wait_for()
+    assert items.all_text_contents() == ["0", "1", "2"]
+    root.locator("#btn").click()
+    (click,) = log.wait("click")
+    assert click == {"kind": "click", "data": {"n": 1}, "event_type": "app:click", "label": label}
+    root.locator("#status", has_text="clicked 1").wait_for()
+    # the output area holds it, not the page
+    assert nb.page.locator(".jp-OutputArea-output .wry-notebook").count() == 1
+    assert nb.page.console_errors == []
+
+
+def test_builtins_act_inside_the_output_area_only(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    s = Shown(notebook, tmp_path)
+    nb, label, root = s.nb, s.label, s.root
+    nb.execute(
+        "h.alert('Saved!', title='Done', type='success')\n"
+        "h.update_theme('light')\n"
+        "h.inject_css('#status { margin-left: 41px; }', id='nb-css')\n"
+        "h.set_content(selector='#status', text='set from python')\n"
+    )
+    toast = root.locator(".pywry-toast", has_text="Saved!")
+    toast.wait_for()
+    root.locator("#status", has_text="set from python").wait_for()
+    nb.page.wait_for_function(
+        f"() => getComputedStyle(document.querySelector(\"[data-wry-label='{label}'] #status\"))"
+        ".marginLeft === '41px'"
+    )
+    outside = nb.page.evaluate(
+        """(label) => {
+          const root = document.querySelector(`[data-wry-label='${label}']`);
+          const area = root.closest('.jp-OutputArea-output');
+          const toasts = [...document.querySelectorAll('.pywry-toast')];
+          return {
+            toastsOutside: toasts.filter(t => !root.contains(t)).length,
+            toastInOutputArea: toasts.some(t => area.contains(t)),
+            docTheme: document.documentElement.className.includes('pywry-theme'),
+            bodyTheme: document.body.className.includes('pywry-theme'),
+            rootLight: root.classList.contains('pywry-theme-light')
+              || !!root.querySelector('.pywry-theme-light'),
+            cssOutside: [...document.querySelectorAll('#nb-css')].some(s => !root.contains(s)),
+          };
+        }""",
+        label,
+    )
+    assert outside == {
+        "toastsOutside": 0,
+        "toastInOutputArea": True,
+        "docTheme": False,
+        "bodyTheme": False,
+        "rootLight": True,
+        "cssOutside": False,
+    }
+    # the notebook's own cells were not touched by the injected CSS or the theme
+    assert nb.page.locator(".jp-Cell").count() >= 2
+
+
+def test_update_remounts_the_content_and_fires_ready_again(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    s = Shown(notebook, tmp_path)
+    nb, log, label, root = s.nb, s.log, s.label, s.root
+    nb.execute(
+        'h.update(\'<p id="fresh">fresh</p><button id="again">again</button><script>'
+        'root.querySelector("#again").addEventListener("click",'
+        ' () => pywry.emit("app:click", {n: 2}))</script>\')'
+    )
+    root.locator("#fresh").wait_for()
+    assert root.locator("#btn").count() == 0
+    ready = log.wait("ready", 2)
+    assert [r["label"] for r in ready] == [label, label]
+    root.locator("#again").click()
+    assert log.wait("click")[0]["data"] == {"n": 2}
+
+
+def test_five_thousand_events_arrive_in_order_under_the_default_rate_limit(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    s = Shown(notebook, tmp_path)
+    nb, log, label = s.nb, s.log, s.label
+    nb.execute(
+        "h.on('app:collect-ready', lambda d, t, l: record('collecting'))\n"
+        'h.update(\'<p id="n">0</p><script>window.__seen = [];'
+        ' pywry.on("app:n", (d) => { window.__seen.push(d);'
+        ' root.querySelector("#n").textContent = String(window.__seen.length); });'
+        ' pywry.emit("app:collect-ready", {});</script>\')\n'
+    )
+    log.wait("collecting")
+    nb.execute(
+        "before = h._outbox.seq\n"
+        "for i in range(5000):\n"
+        "    h.emit('app:n', i)\n"
+        "h.flush()\n"
+        "record('sent', batches=h._outbox.seq - before)\n"
+    )
+    widget(nb, label).locator("#n", has_text="5000").wait_for(timeout=60_000)
+    assert nb.page.evaluate("window.__seen") == list(range(5000))
+    batches = log.wait("sent")[0]["batches"]
+    assert batches < 100, f"{batches} messages for 5000 events: not batched"
+
+
+def test_kernel_restart_then_rerunning_the_cell_works(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    s = Shown(notebook, tmp_path)
+    nb, log, first = s.nb, s.log, s.label
+    s.root.locator("#btn").click()
+    log.wait("click")
+    nb.restart_kernel()
+    nb.run_all()
+    second = log.wait("shown", 2)[1]["label"]
+    assert second != first
+    root = widget(nb, second)
+    root.wait_for(state="visible")
+    log.wait("ready", 2)
+    root.locator("#btn").click()
+    clicks = log.wait("click", 2)
+    assert clicks[1]["label"] == second
+    root.locator("#status", has_text="clicked 1").wait_for()
+
+
+def test_two_views_of_one_widget_stay_consistent(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    s = Shown(notebook, tmp_path, "h.display()\nrecord('second')")
+    nb, log, views = s.nb, s.log, s.root
+    log.wait("second")
+    views.nth(1).wait_for(state="visible")
+    assert views.count() == 2
+    log.wait("ready", 2)  # each view reports itself live
+    nb.execute("h.emit('app:item', 'both')\nh.set_content(id='status', text='synced')")
+    for i in range(2):
+        views.nth(i).locator("#status", has_text="synced").wait_for()
+        views.nth(i).locator("#items li", has_text="both").wait_for()
+    # every view got each event once, in order (a view that rendered after the first batch
+    # left starts later in the stream)
+    expected = ["0", "1", "2", "both"]
+    assert views.nth(0).locator("#items li").all_text_contents() == expected
+    second = views.nth(1).locator("#items li").all_text_contents()
+    assert second == expected[len(expected) - len(second) :]
+    nb.execute(
+        'h.update(\'<button id="u">updated</button><script>root.querySelector("#u")'
+        '.addEventListener("click", () => pywry.emit("app:click", {n: 3}))</script>\')'
+    )
+    views.nth(0).locator("#u").wait_for()
+    views.nth(1).locator("#u").click()  # the second view talks to Python too
+    assert log.wait("click")[0]["data"] == {"n": 3}
+    for i in range(2):
+        views.nth(i).locator("#status").wait_for(state="detached")
