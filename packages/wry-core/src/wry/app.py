@@ -68,6 +68,7 @@ class PyWry:
         self._lock = threading.RLock()
         self._reloader: HotReloader | None = None
         self._menu: MenuConfig | None = None
+        self._menu_removers: dict[str, list[Callable[[], None]]] = {}
         _apps.add(self)
 
     # -- showing ---------------------------------------------------------------------------
@@ -167,6 +168,9 @@ class PyWry:
         """Called once by a widget when it closes: forget it and tell listeners."""
         with self._lock:
             self._widgets.pop(widget.label, None)
+            menu_removers = self._menu_removers.pop(widget.label, [])
+        for remove in menu_removers:
+            remove()
         if self._reloader is not None:
             self._reloader.forget(widget)
         self.callbacks.dispatch(
@@ -183,13 +187,30 @@ class PyWry:
         """Attach ``menu`` to ``widget``, or app-wide when None; needs a menu-capable transport."""
         from wry.plugins import hook
 
-        for item_id, handler in menu.handlers().items():
-            self.callbacks.register(widget.label if widget else ANY, f"menu:{item_id}", handler)
-        if not hook().wry_set_menu(app=self, menu=menu, widget=widget):
+        owner = widget.label if widget else ANY
+        removers = [
+            self.callbacks.register(owner, f"menu:{item_id}", handler)
+            for item_id, handler in menu.handlers().items()
+        ]
+        try:
+            handled = hook().wry_set_menu(app=self, menu=menu, widget=widget)
+        except BaseException:
+            handled = False
+            raise
+        finally:
+            if not handled:
+                for remove in removers:
+                    remove()
+        if not handled:
             raise RuntimeError(
                 "no installed transport can show native menus here; "
                 "menus need the native transport: pip install wry-native"
             )
+        with self._lock:  # a replaced menu's handlers go with it
+            replaced = self._menu_removers.get(owner, [])
+            self._menu_removers[owner] = removers
+        for remove in replaced:
+            remove()
         if widget is None:
             self._menu = menu
 
