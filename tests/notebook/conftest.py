@@ -52,10 +52,10 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]
 
 @pytest.fixture
 def notebook(jupyterlab: JupyterLab, browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """``notebook(cells) -> LabPage``: write a notebook, open it in a fresh browser context."""
+    """``notebook(cells, ui=) -> LabPage``: write a notebook, open it in a fresh browser context."""
     opened: list[tuple[Any, LabPage]] = []
 
-    def open_notebook(cells: list[str], name: str | None = None) -> LabPage:
+    def open_notebook(cells: list[str], name: str | None = None, ui: str = "lab") -> LabPage:
         name = name or f"{request.node.name}.ipynb"
         write_notebook(jupyterlab.root / name, cells)
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
@@ -67,7 +67,7 @@ def notebook(jupyterlab: JupyterLab, browser: Any, request: pytest.FixtureReques
             "console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None
         )
         opened.append((context, lab_page))
-        return lab_page.open(name)
+        return lab_page.open(name, ui=ui)
 
     yield open_notebook
     for context, lab_page in opened:

@@ -25,6 +25,7 @@ import nbformat
 
 SERVER_CONFIG = """
 c.LabApp.expose_app_in_browser = True
+c.JupyterNotebookApp.expose_app_in_browser = True
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 c.LabApp.workspaces_dir = {workspaces!r}
@@ -194,8 +195,10 @@ class LabPage:
         self.lab = lab
         self.page = page
 
-    def open(self, notebook: str, timeout_ms: int = 60_000) -> LabPage:
-        self.page.goto(self.lab.lab_url(notebook))
+    def open(self, notebook: str, timeout_ms: int = 60_000, ui: str = "lab") -> LabPage:
+        """Open ``notebook`` in JupyterLab (``ui="lab"``) or Notebook 7 (``"notebook7"``)."""
+        url = self.lab.lab_url(notebook) if ui == "lab" else self.lab.notebook7_url(notebook)
+        self.page.goto(url)
         self.page.wait_for_function("() => !!window.jupyterapp", timeout=timeout_ms)
         self.wait_kernel_idle(timeout_ms)
         return self

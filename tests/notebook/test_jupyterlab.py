@@ -109,9 +109,11 @@ def widget(nb: LabPage, label: str) -> Any:
 class Shown:
     """A notebook whose cells ran: the page, the kernel's log, the widget's label and view."""
 
-    def __init__(self, notebook: Callable[..., LabPage], tmp_path: Path, *body: str) -> None:
+    def __init__(
+        self, notebook: Callable[..., LabPage], tmp_path: Path, *body: str, ui: str = "lab"
+    ) -> None:
         self.log = KernelLog(tmp_path / "log.jsonl")
-        self.nb = notebook(cells(self.log.path, SHOW, *body))
+        self.nb = notebook(cells(self.log.path, SHOW, *body), ui=ui)
         self.nb.run_all()
         self.shown = self.log.wait("shown")[0]
         self.label: str = self.shown["label"]
@@ -281,3 +283,15 @@ def test_two_views_of_one_widget_stay_consistent(
     assert log.wait("click")[0]["data"] == {"n": 3}
     for i in range(2):
         views.nth(i).locator("#status").wait_for(state="detached")
+
+
+def test_notebook7_round_trip(notebook: Callable[..., LabPage], tmp_path: Path) -> None:
+    """The same widget in Notebook 7 (anywidget API only, no JupyterLab-only globals)."""
+    pytest.importorskip("notebook", reason="Notebook 7 is not installed (pip install notebook)")
+    s = Shown(notebook, tmp_path, ui="notebook7")
+    assert s.nb.page.url.split("?")[0].endswith("/notebooks/test_notebook7_round_trip.ipynb")
+    s.root.locator("#items li").nth(2).wait_for()
+    assert s.root.locator("#items li").all_text_contents() == ["0", "1", "2"]
+    s.root.locator("#btn").click()
+    assert s.log.wait("click")[0]["label"] == s.label
+    s.root.locator("#status", has_text="clicked 1").wait_for()
