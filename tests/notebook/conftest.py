@@ -50,33 +50,58 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]
         lab.stop()
 
 
-@pytest.fixture
-def notebook(jupyterlab: JupyterLab, browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """``notebook(cells, ui=) -> LabPage``: write a notebook, open it in a fresh browser context."""
-    opened: list[tuple[Any, LabPage]] = []
+class OpenNotebooks:
+    """Notebooks opened in fresh browser contexts; ``close()`` stops their kernels too."""
 
-    def open_notebook(cells: list[str], name: str | None = None, ui: str = "lab") -> LabPage:
-        name = name or f"{request.node.name}.ipynb"
-        write_notebook(jupyterlab.root / name, cells)
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    def __init__(self, jupyterlab: JupyterLab, browser: Any) -> None:
+        self.jupyterlab = jupyterlab
+        self.browser = browser
+        self.opened: list[tuple[Any, LabPage]] = []
+
+    def open(self, name: str, cells: list[str], ui: str = "lab") -> LabPage:
+        write_notebook(self.jupyterlab.root / name, cells)
+        context = self.browser.new_context(viewport={"width": 1280, "height": 1000})
         page = context.new_page()
         page.set_default_timeout(30_000)
-        lab_page = LabPage(jupyterlab, page)
         page.console_errors = []
         page.on(
             "console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None
         )
-        opened.append((context, lab_page))
+        lab_page = LabPage(self.jupyterlab, page)
+        self.opened.append((context, lab_page))
         return lab_page.open(name, ui=ui)
 
-    yield open_notebook
-    for context, lab_page in opened:
-        with contextlib.suppress(Exception):
-            lab_page.page.evaluate(
-                with_timeout(
-                    "await window.jupyterapp.shell.currentWidget.sessionContext.shutdown();"
-                    "return true;",
-                    10_000,
+    def close(self) -> None:
+        for context, lab_page in self.opened:
+            with contextlib.suppress(Exception):
+                lab_page.page.evaluate(
+                    with_timeout(
+                        "await window.jupyterapp.shell.currentWidget.sessionContext.shutdown();"
+                        "return true;",
+                        10_000,
+                    )
                 )
-            )
-        context.close()
+            context.close()
+        self.opened.clear()
+
+
+@pytest.fixture
+def notebook(jupyterlab: JupyterLab, browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """``notebook(cells, ui=) -> LabPage``: write a notebook, open it in a fresh browser context."""
+    notebooks = OpenNotebooks(jupyterlab, browser)
+
+    def open_notebook(cells: list[str], name: str | None = None, ui: str = "lab") -> LabPage:
+        return notebooks.open(name or f"{request.node.name}.ipynb", cells, ui)
+
+    yield open_notebook
+    notebooks.close()
+
+
+@pytest.fixture(scope="module")
+def module_notebook(
+    jupyterlab: JupyterLab, browser: Any, request: pytest.FixtureRequest
+) -> Iterator[LabPage]:
+    """One notebook (and kernel) shared by a whole test module."""
+    notebooks = OpenNotebooks(jupyterlab, browser)
+    yield notebooks.open(f"{request.module.__name__}.ipynb", ["# cells are added by the tests"])
+    notebooks.close()

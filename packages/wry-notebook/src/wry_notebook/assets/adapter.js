@@ -131,6 +131,7 @@ function renderView(model, el) {
     send: (batch) => sendToPython(model, state, viewId, batch),
     reload: () => remount(),
   });
+  root.pywry = pywry; // this view's bridge, for devtools and tests
   installAssets(pywry, root, model.get("_assets"));
   pywry._sealPersistent();
 
