@@ -1,0 +1,192 @@
+"""The notebook adapter's JS in headless Chromium, under a minimal stand-in for anywidget's host.
+
+The widget's real ES module (bridge bundle + adapter) is imported the way anywidget imports it
+(a Blob URL) and driven through the anywidget front-end API (``initialize``, ``render``,
+``model.get/set/on/send``). This pins down what the page does with batches: fan-out to every
+view, exactly once, the buffer for a view that has not rendered, content versions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from wry_notebook.widget import esm_source
+
+HOST = """
+async (esm) => {
+  const url = URL.createObjectURL(new Blob([esm], { type: 'text/javascript' }));
+  const widget = (await import(url)).default;
+  const manager = {};
+  window.makeModel = (state) => {
+    const listeners = {};
+    const model = {
+      sent: [],
+      get: (k) => state[k],
+      set: (k, v) => { state[k] = v; },
+      save_changes: () => model.sent.push({ state: { ...state } }),
+      on: (name, cb) => (listeners[name] = listeners[name] || []).push(cb),
+      off: () => {},
+      send: (m) => model.sent.push(m),
+      widget_manager: manager,
+      fire: (name, ...args) => (listeners[name] || []).forEach((cb) => cb(...args)),
+      change: (k, v) => { state[k] = v; model.fire('change:' + k); },
+      batch: (seq, events) =>
+        model.fire('msg:custom', { kind: 'batch', seq, events: JSON.stringify(events) }),
+    };
+    widget.initialize({ model });
+    return model;
+  };
+  window.renderView = (model) => {
+    const el = document.createElement('div');
+    document.body.appendChild(el);
+    const cleanup = widget.render({ model, el });
+    return { el, cleanup, root: el.querySelector('.wry-notebook') };
+  };
+  return true;
+}
+"""
+
+STATE = """
+(label, html) => ({
+  label, theme: 'dark', height: 100, _channel: 'custom', _assets: [], _py_event: {}, _js_event: {},
+  _content: { version: 1, payload: { html, css: [], scripts: [], title: null } },
+})
+"""
+
+
+@pytest.fixture
+def host(page: Any) -> Any:
+    page.set_content("<!doctype html><html><body></body></html>")
+    page.evaluate(HOST, esm_source())
+    page.evaluate(f"window.initialState = {STATE}")
+    return page
+
+
+COLLECT = """
+<ol class="got"></ol>
+<script>
+pywry.on('app:n', (d) => {
+  const li = document.createElement('li'); li.textContent = String(d);
+  root.querySelector('.got').appendChild(li);
+});
+</script>
+"""
+
+
+def got(host: Any, view: str) -> list[str]:
+    return list(
+        host.evaluate(
+            f"() => [...window.{view}.root.querySelectorAll('.got li')].map(li => li.textContent)"
+        )
+    )
+
+
+def test_every_view_gets_each_batch_once_even_when_both_channels_carry_it(host: Any) -> None:
+    host.evaluate(
+        f"""() => {{
+          window.m = makeModel(initialState('a', {COLLECT!r}));
+          window.v1 = renderView(m);
+          window.v2 = renderView(m);
+        }}"""
+    )
+    host.wait_for_function("() => v1.root.querySelector('.got') && v2.root.querySelector('.got')")
+    host.evaluate(
+        """() => {
+          m.batch(1, [{type: 'app:n', data: 1}, {type: 'app:n', data: 2}]);
+          m.change('_py_event', {kind: 'batch', seq: 1, events: '[{"type":"app:n","data":1}]'});
+          m.batch(2, [{type: 'app:n', data: 3}]);
+          m.change('_py_event', {type: 'app:n', data: 'plain'});
+        }"""
+    )
+    host.wait_for_function("() => v2.root.querySelectorAll('.got li').length === 4")
+    assert got(host, "v1") == ["1", "2", "3", "plain"]
+    assert got(host, "v2") == ["1", "2", "3", "plain"]
+
+
+def test_batches_before_any_view_wait_for_the_first_view(host: Any) -> None:
+    host.evaluate(
+        f"""() => {{
+          window.m = makeModel(initialState('b', {COLLECT!r}));
+          m.batch(1, [{{type: 'app:n', data: 'early'}}]);
+          window.v1 = renderView(m);
+        }}"""
+    )
+    host.wait_for_function("() => v1.root.querySelectorAll('.got li').length === 1")
+    assert got(host, "v1") == ["early"]
+    views = host.evaluate("() => m.sent.filter(s => s.kind === 'view').length")
+    assert views == 1
+
+
+def test_a_view_announces_itself_reports_ready_and_says_goodbye(host: Any) -> None:
+    sent = host.evaluate(
+        """async () => {
+          window.m = makeModel(initialState('c', '<p>hi</p>'));
+          const v = renderView(m);
+          for (let i = 0; i < 100 && !m.sent.some(s => s.kind === 'events'); i++)
+            await new Promise(r => setTimeout(r, 10));
+          v.cleanup();
+          return m.sent;
+        }"""
+    )
+    kinds = [s["kind"] for s in sent]
+    assert kinds[0] == "view" and kinds[-1] == "gone"
+    events = [e for s in sent if s["kind"] == "events" for e in s["events"]]
+    assert {"type": "pywry:ready", "data": {"label": "c"}} in events
+    assert sent[0]["view"] == sent[-1]["view"]
+
+
+def test_an_update_the_view_already_shows_is_not_mounted_twice(host: Any) -> None:
+    host.evaluate(
+        """() => {
+          const state = initialState('d', '<p id="one">one</p>');
+          const html = '<p id="two">two</p>';
+          state._content = {version: 2, payload: {html, css: [], scripts: []}};
+          window.m = makeModel(state);
+          window.v1 = renderView(m);
+        }"""
+    )
+    host.wait_for_function("() => v1.root.querySelector('#two')")
+    host.evaluate(
+        """() => m.batch(1, [
+          {type: 'pywry:update-content', data: {html: '<p id="stale">stale</p>', version: 2}},
+          {type: 'pywry:update-content', data: {html: '<p id="three">three</p>', version: 3}},
+        ])"""
+    )
+    host.wait_for_function("() => v1.root.querySelector('#three')")
+    assert host.evaluate("() => v1.root.querySelector('#stale')") is None
+
+
+def test_page_events_go_to_python_as_one_message_per_tick(host: Any) -> None:
+    sent = host.evaluate(
+        """async () => {
+          window.m = makeModel(initialState('e', '<p>x</p>'));
+          const v = renderView(m);
+          await new Promise(r => setTimeout(r, 50));
+          m.sent.length = 0;
+          for (let i = 0; i < 1000; i++) v.root.pywry.emit('app:up', i);
+          await new Promise(r => setTimeout(r, 0));
+          return m.sent;
+        }"""
+    )
+    assert len(sent) == 1
+    assert [e["data"] for e in sent[0]["events"]] == list(range(1000))
+
+
+def test_the_traitlet_channel_sends_through_js_event(host: Any) -> None:
+    sent = host.evaluate(
+        """async () => {
+          const state = initialState('f', '<p>x</p>');
+          state._channel = 'traitlets';
+          window.m = makeModel(state);
+          const v = renderView(m);
+          await new Promise(r => setTimeout(r, 50));
+          m.sent.length = 0;
+          v.root.pywry.emit('app:t', 1);
+          await new Promise(r => setTimeout(r, 0));
+          return m.sent;
+        }"""
+    )
+    (saved,) = sent
+    assert saved["state"]["_js_event"]["events"] == [{"type": "app:t", "data": 1}]
