@@ -47,6 +47,7 @@ def capabilities() -> dict[str, bool]:
         "visible": True,
         "tooltip": not linux,
         "click_events": not linux,
+        "multiple": not linux,
     }
 
 

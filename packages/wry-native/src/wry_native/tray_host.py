@@ -3,7 +3,8 @@
 On Linux Tauri exports the icon as a StatusNotifierItem (libayatana-appindicator) on the session
 bus and its menu as ``com.canonical.dbusmenu``. Facts that shape this module
 (notes/native-linux.md Q5): no click event ever fires, ``set_tooltip`` has no effect,
-``remove_tray_by_id`` leaves the item exported — so removal also hides it and drops its menu.
+``remove_tray_by_id`` leaves the item exported, and every icon is exported at the same DBus
+path — so one icon is shown at a time, and removal hides it and keeps it for the next create.
 
 Runs in the child process only (imports pytauri).
 """
@@ -15,6 +16,7 @@ import contextlib
 import io
 import logging
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -27,6 +29,9 @@ from pytauri.tray import TrayIcon, TrayIconEvent
 from wry_native.menus_host import TRAY, MenuHost
 
 log = logging.getLogger("wry_native.tray")
+
+#: Linux exports every tray at the same DBus path, so only one can be shown at a time.
+ONE_TRAY_ONLY = sys.platform.startswith("linux")
 
 #: The icon used when the caller gives none: a 32x32 filled circle.
 DEFAULT_ICON_SIZE = 32
@@ -61,6 +66,8 @@ class TrayHost:
         self._menus = menus
         self._lock = threading.Lock()
         self._trays: dict[str, TrayIcon] = {}
+        self._owner_of: dict[str, str] = {}  # Tauri's tray id -> the caller's tray id
+        self._parked: TrayIcon | None = None  # Linux: a removed icon, kept for reuse
         # libayatana writes the icon as a PNG file; keep those files where we clean up.
         self._icon_dir = Path(tempfile.mkdtemp(prefix="wry-tray-"))
 
@@ -70,12 +77,21 @@ class TrayHost:
         with self._lock:
             if tray_id in self._trays:
                 raise ValueError(f"a tray icon with id {tray_id!r} already exists")
-            tray = TrayIcon.with_id(self._app, tray_id)
-            tray.set_temp_dir_path(str(self._icon_dir))
-            tray.on_tray_icon_event(self._on_icon_event)  # never fires on Linux (see module doc)
+            if ONE_TRAY_ONLY and self._trays:
+                raise RuntimeError(
+                    f"Linux shows one tray icon per process (libayatana exports it at a fixed "
+                    f"DBus path) and {next(iter(self._trays))!r} exists: remove it first, or "
+                    "change its menu, icon and title instead"
+                )
+            tray, self._parked = self._parked, None
+            if tray is None:
+                tray = TrayIcon.with_id(self._app, tray_id)
+                tray.set_temp_dir_path(str(self._icon_dir))
+                tray.on_tray_icon_event(self._on_icon_event)  # never fires on Linux
+            self._owner_of[str(tray.id())] = tray_id
             self._trays[tray_id] = tray
         try:
-            self.update({"icon": None, **fields})
+            self.update({"icon": None, "visible": True, **fields})
         except BaseException:
             self.remove({"tray_id": tray_id})
             raise
@@ -104,16 +120,25 @@ class TrayHost:
         return {"tray_id": tray_id}
 
     def remove(self, fields: dict[str, Any]) -> dict[str, Any]:
-        """Hide the icon, drop its menu and forget it (Tauri keeps the DBus item exported)."""
+        """Hide the icon, drop its menu and forget it.
+
+        On Linux the icon object is kept hidden for the next ``create``: Tauri's
+        ``remove_tray_by_id`` leaves the item exported, so a new icon could not be exported.
+        """
         tray_id = fields["tray_id"]
         with self._lock:
             tray = self._trays.pop(tray_id, None)
-        if tray is None:
-            return {"tray_id": tray_id, "removed": False}
+            if tray is None:
+                return {"tray_id": tray_id, "removed": False}
+            self._owner_of.pop(str(tray.id()), None)
         self._menus.drop(TRAY, tray_id)
         tray.set_visible(False)
         tray.set_menu(None)
-        self._app.remove_tray_by_id(tray_id)
+        if ONE_TRAY_ONLY:
+            with self._lock:
+                self._parked = tray
+        else:
+            self._app.remove_tray_by_id(str(tray.id()))
         return {"tray_id": tray_id, "removed": True}
 
     def _on_icon_event(self, tray: TrayIcon, event: Any) -> None:
@@ -126,7 +151,9 @@ class TrayHost:
             else:
                 return
             button = getattr(event.button, "name", str(event.button))
-            self._menus.emit(TRAY, str(tray.id()), kind, {"button": button})
+            owner = self._owner_of.get(str(tray.id()))
+            if owner is not None:
+                self._menus.emit(TRAY, owner, kind, {"button": button})
         except Exception:
             log.exception("tray icon event could not be reported")
 
