@@ -14,6 +14,8 @@ import pytest
 
 from wry_notebook.widget import esm_source
 
+pytestmark = pytest.mark.notebook
+
 HOST = """
 async (esm) => {
   const url = URL.createObjectURL(new Blob([esm], { type: 'text/javascript' }));

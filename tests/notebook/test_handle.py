@@ -24,6 +24,8 @@ from wry.widget import WidgetClosedError
 from wry_notebook import NotebookWidget
 from wry_notebook.outbox import QueueFullError
 
+pytestmark = pytest.mark.notebook
+
 
 def show(
     app: PyWry, html: str = "<p id='x'>hi</p>", **kw: Any

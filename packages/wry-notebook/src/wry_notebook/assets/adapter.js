@@ -164,7 +164,7 @@ function renderView(model, el) {
       else for (const event of events) early.push(event);
     },
   };
-  if (state.views.size === 0 && state.buffer.length) early.push(...state.buffer.splice(0));
+  if (state.views.size === 0) for (const event of state.buffer.splice(0)) early.push(event);
   state.views.add(view);
   // Announce first: Python starts sending while the content mounts; events wait in `early`.
   sendControl(model, { kind: "view", view: viewId });
