@@ -22,7 +22,7 @@ from wry.protocol import PayloadError
 from wry.transport import choose_transport, installed_transports
 from wry.widget import WidgetClosedError
 from wry_notebook import NotebookWidget
-from wry_notebook.outbox import QueueFullError
+from wry_notebook.outbox import Outbox, QueueFullError, RateBudget
 
 pytestmark = pytest.mark.notebook
 
@@ -154,6 +154,32 @@ def test_emits_from_many_threads_keep_each_threads_order(app: PyWry) -> None:
     assert comm.wait_for(lambda: len(comm.events()) == 2000)
     for t in range(4):
         assert [d[1] for d in (e["data"] for e in comm.events()) if d[0] == t] == list(range(500))
+
+
+def test_all_widgets_share_one_message_budget() -> None:
+    import threading
+
+    budget = RateBudget(rate=20, burst=5)
+    sent: list[int] = []
+    lock = threading.Lock()
+    done = threading.Condition(lock)
+
+    def deliver(seq: int, batch: str) -> None:
+        with done:
+            sent.append(seq)
+            done.notify_all()
+
+    outboxes = [Outbox(deliver, budget=budget, name=f"w{i}") for i in range(20)]
+    for box in outboxes:
+        box.set_ready(True)
+        box.put('{"type":"app:x","data":1}')
+    with lock:
+        at_once = len(sent)
+    assert 5 <= at_once <= 7  # the burst allowance; the rest wait for the budget
+    with done:
+        assert done.wait_for(lambda: len(sent) == 20, timeout=10)
+    for box in outboxes:
+        box.close()
 
 
 def test_large_bursts_are_split_into_bounded_batches(app: PyWry) -> None:

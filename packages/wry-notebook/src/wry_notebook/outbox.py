@@ -3,8 +3,9 @@
 Jupyter's server silently drops iopub messages above 1000/s (averaged over 3 s), so a widget
 that streams must not send one message per event. The outbox sends an isolated event at once
 (round trips stay as short as the kernel allows) and coalesces a burst into at most one message
-per ``interval``: a loop of 5,000 ``emit()`` calls becomes a handful of messages, far below
-the limit. Until a view has said it is live, events wait here and leave in order when it does.
+per ``interval``, and all widgets of the process share one message budget (``RateBudget``): a
+loop of 5,000 ``emit()`` calls becomes a handful of messages, far below the limit. Until a view
+has said it is live, events wait here and leave in order when it does.
 """
 
 from __future__ import annotations
@@ -20,6 +21,43 @@ log = logging.getLogger("wry.notebook")
 
 #: ``deliver(seq, batch_json)`` puts one batch on the wire; seq counts batches from 1.
 Deliver = Callable[[int, str], None]
+
+
+class RateBudget:
+    """A token bucket shared by every outbox of the process.
+
+    Jupyter counts iopub messages per kernel, not per widget: ten widgets streaming at once must
+    stay under the limit together. Tokens refill at ``rate`` per second up to ``burst``; spending
+    may go into debt (a burst split into many batches), which later sends then wait out.
+    """
+
+    def __init__(self, rate: float = 200.0, burst: float = 50.0) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._tokens = burst
+        self._stamp = time.monotonic()
+        self._lock = threading.Lock()
+
+    def _refill_locked(self) -> None:
+        now = time.monotonic()
+        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def delay(self) -> float:
+        """Seconds until one message may be sent (0 when it may be sent now)."""
+        with self._lock:
+            self._refill_locked()
+            return 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
+
+    def spend(self, messages: int) -> None:
+        """Record ``messages`` sent."""
+        with self._lock:
+            self._refill_locked()
+            self._tokens -= messages
+
+
+#: The process-wide budget: at most ~200 widget messages/s sustained, a fifth of Jupyter's limit.
+BUDGET = RateBudget()
 
 
 class QueueFullError(RuntimeError):
@@ -41,8 +79,10 @@ class Outbox:
         max_batch_chars: int = 4 * 1024 * 1024,
         queue_limit: int = 100_000,
         name: str = "widget",
+        budget: RateBudget = BUDGET,
     ) -> None:
         self._deliver = deliver
+        self._budget = budget
         self.interval = interval
         self.max_batch_chars = max_batch_chars
         self.queue_limit = queue_limit
@@ -73,7 +113,7 @@ class Outbox:
             self._events.append(encoded_event)
             if not self._ready:
                 return
-            if time.monotonic() - self._last_sent >= self.interval and len(self._events) == 1:
+            if len(self._events) == 1 and self._due_locked() <= 0:
                 self._send_locked()
             else:
                 self._ensure_thread_locked()
@@ -114,16 +154,26 @@ class Outbox:
 
     # -- internals -----------------------------------------------------------------------------
 
+    def _due_locked(self) -> float:
+        """Seconds until the next batch may leave: the burst window and the shared budget."""
+        window = self._last_sent + self.interval - time.monotonic()
+        return max(window, self._budget.delay())
+
     def _send_locked(self) -> None:
         events, self._events = self._events, []
-        start, size = 0, 0
-        for i, event in enumerate(events):
-            if size and size + len(event) > self.max_batch_chars:
-                self._deliver_locked(events[start:i])
-                start, size = i, 0
-            size += len(event) + 1
-        self._deliver_locked(events[start:])
-        self._last_sent = time.monotonic()
+        start, size, sent = 0, 0, 0
+        try:
+            for i, event in enumerate(events):
+                if size and size + len(event) > self.max_batch_chars:
+                    self._deliver_locked(events[start:i])
+                    sent += 1
+                    start, size = i, 0
+                size += len(event) + 1
+            self._deliver_locked(events[start:])
+            sent += 1
+        finally:
+            self._budget.spend(sent)
+            self._last_sent = time.monotonic()
 
     def _deliver_locked(self, events: list[str]) -> None:
         self.seq += 1
@@ -143,7 +193,7 @@ class Outbox:
                 if not (self._ready and self._events):
                     self._wake.wait()
                     continue
-                due = self._last_sent + self.interval - time.monotonic()
+                due = self._due_locked()
                 if due > 0:
                     self._wake.wait(due)
                     continue
