@@ -113,7 +113,7 @@ def test_installed_packages_add_plugins_and_permissions(registered: Any) -> None
 
 def test_a_hook_naming_an_unknown_plugin_fails_clearly(registered: Any) -> None:
     registered(_BadContributor())
-    with pytest.raises(ValueError, match="not_a_plugin.*valid names: autostart"):
+    with pytest.raises(ValueError, match=r"not_a_plugin.*valid names: autostart"):
         tp.resolve(PyWrySettings())
 
 

@@ -41,9 +41,9 @@ def test_click_handlers_are_refused_with_a_clear_error() -> None:
     tray = native_tray.NativeTray.create(RecordingSender(), TrayConfig("refuse-tray"))
     try:
         with pytest.raises(native_tray.TrayEventsUnavailable, match="tray menu"):
-            tray.on_click(lambda d, t, l: None)
+            tray.on_click(lambda d, t, label: None)
         with pytest.raises(NotImplementedError, match="Linux"):
-            tray.on("tray:click", lambda d, t, l: None)
+            tray.on("tray:click", lambda d, t, label: None)
     finally:
         tray.remove()
 
