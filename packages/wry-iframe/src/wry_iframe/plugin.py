@@ -6,9 +6,13 @@ from collections.abc import Sequence
 
 from wry.plugins import hookimpl
 from wry.transport import Transport
+from wry_iframe.transport import IframeTransport
+
+#: One transport object per process: it owns the one server.
+TRANSPORT = IframeTransport()
 
 
 @hookimpl
 def wry_transports() -> Sequence[Transport]:
-    """The iframe transport (not implemented yet)."""
-    return []
+    """The iframe transport."""
+    return [TRANSPORT]

@@ -1,0 +1,143 @@
+// wry-iframe: the WebSocket adapter. The core bundle (__wry) does everything else.
+//
+// Wire (JSON objects): page → Python {"s": first seq, "e": [events]} and {"a": ack};
+// Python → page {"s", "e", "a"} (acks ride along) or {"a"}.
+// Every event is numbered; each side keeps what it sent until the other acknowledges it,
+// and resends it after a reconnect, so nothing is lost and nothing is applied twice.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var cfg = JSON.parse(script.dataset.wry);
+  var instance = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  var encoder = new TextEncoder();
+  var ACK_DELAY = 25;
+  var FINAL_CODES = { 1008: "refused", 4000: "widget closed", 4001: "replaced by another page" };
+
+  var ws = null;
+  var outFrames = []; // [{s, n, text}] sent or waiting, until Python acknowledges them
+  var outCount = 0; // events in outFrames
+  var nextSeq = 1;
+  var lastIn = 0; // last Python event applied
+  var ackedIn = 0; // last Python event we told Python about
+  var ackTimer = null;
+  var retryDelay = 50;
+  var stopped = false;
+  var root = document.documentElement;
+
+  function state(value) {
+    root.setAttribute("data-wry-connection", value);
+  }
+
+  function send(batch) {
+    if (outCount + batch.length > cfg.queueLimit) {
+      console.error(
+        "wry: " + outCount + " events wait for Python (queue_limit " + cfg.queueLimit +
+          "); " + batch.length + " events were not sent"
+      );
+      return;
+    }
+    var bytes = encoder.encode('{"s":' + nextSeq + ',"e":' + JSON.stringify(batch) + "}");
+    if (bytes.length > cfg.maxMessageBytes) {
+      console.error(
+        "wry: a message of " + bytes.length + " bytes exceeds max_message_bytes (" +
+          cfg.maxMessageBytes + "); its " + batch.length + " events were not sent"
+      );
+      return;
+    }
+    var frame = { s: nextSeq, n: batch.length, bytes: bytes };
+    nextSeq += batch.length;
+    outFrames.push(frame);
+    outCount += frame.n;
+    if (open()) ws.send(bytes);
+  }
+
+  function open() {
+    return ws !== null && ws.readyState === 1;
+  }
+
+  function ackNow() {
+    ackTimer = null;
+    if (open() && lastIn !== ackedIn) {
+      ackedIn = lastIn;
+      ws.send('{"a":' + lastIn + "}");
+    }
+  }
+
+  function scheduleAck() {
+    if (ackTimer === null) ackTimer = setTimeout(ackNow, ACK_DELAY);
+  }
+
+  function trim(ack) {
+    while (outFrames.length && outFrames[0].s + outFrames[0].n - 1 <= ack) {
+      outCount -= outFrames.shift().n;
+    }
+  }
+
+  function receive(message) {
+    var frame = JSON.parse(message.data);
+    if (frame.a !== undefined) trim(frame.a);
+    var events = frame.e;
+    if (!events) return;
+    var skip = lastIn + 1 - frame.s; // already applied before a reconnect
+    if (skip > 0) events = events.slice(skip);
+    if (!events.length) return;
+    lastIn = frame.s + Math.max(skip, 0) + events.length - 1;
+    var leaving = false;
+    for (var i = 0; i < events.length; i++) {
+      var t = events[i].type;
+      if (t === "pywry:navigate" || t === "pywry:refresh") leaving = true;
+    }
+    if (leaving) ackNow(); // the page may go away: never replay these to its successor
+    pywry._receive(events);
+    scheduleAck();
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    var url = scheme + "//" + location.host + cfg.ws + "&p=" + instance + "&r=" + lastIn;
+    var socket = new WebSocket(url);
+    ws = socket;
+    state("connecting");
+    socket.onopen = function () {
+      retryDelay = 50;
+      state("open");
+      for (var i = 0; i < outFrames.length; i++) socket.send(outFrames[i].bytes);
+    };
+    socket.onmessage = receive;
+    socket.onclose = function (event) {
+      if (ws !== socket) return;
+      ws = null;
+      if (stopped || FINAL_CODES[event.code]) {
+        state("closed");
+        if (FINAL_CODES[event.code]) console.warn("wry: socket closed: " + FINAL_CODES[event.code]);
+        return;
+      }
+      state("reconnecting");
+      setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 2000);
+    };
+  }
+
+  var pywry = __wry.createBridge({
+    root: document,
+    label: cfg.label,
+    theme: cfg.theme,
+    send: send,
+    reload: function () {
+      ackNow();
+      location.reload();
+    },
+  });
+  window.pywry = pywry;
+  window.addEventListener("pagehide", ackNow);
+  // For tests and tools: drop the socket as a network failure would (the adapter reconnects).
+  window.__wryIframe = {
+    drop: function () {
+      if (ws) ws.close(3000, "dropped on purpose");
+    },
+    stats: function () {
+      return { lastIn: lastIn, nextSeq: nextSeq, unacked: outCount, connected: open() };
+    },
+  };
+  connect();
+})();

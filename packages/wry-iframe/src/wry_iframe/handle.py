@@ -1,0 +1,287 @@
+"""``IframeWidget``: the wry handle of one page served by the shared server."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import logging
+import threading
+from functools import lru_cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from wry.models import HtmlContent, check_event_name
+from wry.page import bridge_bundle, render_page, script_tag
+from wry.widget import BaseWidget, WidgetClosedError
+from wry_iframe.outbox import Outbox
+from wry_iframe.security import new_token
+
+if TYPE_CHECKING:
+    from wry.app import PyWry
+    from wry.transport import ShowOptions
+    from wry_iframe.server import Connection, IframeServer
+
+log = logging.getLogger("wry.iframe")
+
+
+class JsError(RuntimeError):
+    """The script given to ``eval_js`` threw in the page; the message is the page's."""
+
+
+@lru_cache(maxsize=1)
+def adapter_js() -> str:
+    """The WebSocket adapter: the only transport-specific JS of an iframe page."""
+    return (files("wry_iframe") / "assets" / "ws-adapter.js").read_text(encoding="utf-8")
+
+
+class _Pending:
+    """One ``eval_js`` call waiting for its ``pywry:eval-result``."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: dict[str, Any] = {}
+
+
+class IframeWidget(BaseWidget):
+    """A page at ``url``: shown as an IFrame in a notebook, in a browser tab otherwise.
+
+    Python → page events are numbered and kept until the page acknowledges them, so a page
+    that opens late or reconnects receives everything, in order. Page → Python events are
+    dispatched on the server's reader thread, in the order the page sent them.
+    """
+
+    transport_name = "iframe"
+
+    def __init__(
+        self,
+        app: PyWry,
+        server: IframeServer,
+        content: HtmlContent,
+        options: ShowOptions,
+        *,
+        inline_assets: bool = True,
+    ) -> None:
+        super().__init__(app, options.label)
+        self.server = server
+        self.content = content
+        self.options = options
+        self.inline_assets = inline_assets
+        self.token = new_token()
+        self.outbox = Outbox(app.settings.queue_limit, f"iframe widget {options.label!r}")
+        self.in_instance = ""  # the page instance whose events we count (reader thread)
+        self.in_seq = 0  # last page event dispatched (reader thread)
+        self.rejected = 0  # malformed or foreign frames from the page; each was logged
+        #: Seconds a page may stay away (reload, network) before the widget counts as closed;
+        #: None keeps the widget open while no page is connected (notebook IFrames).
+        self.close_after_disconnect: float | None = None
+        self._evals: dict[str, _Pending] = {}
+        self._eval_ids = itertools.count(1)
+        self._connected = threading.Event()
+        self._displayed_in: int | None = None
+
+    # -- where it lives ----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The page's address, token included: whoever has it can use the page."""
+        return f"{self.server.base_url}/w/{self.label}/?token={self.token}"
+
+    @property
+    def connected(self) -> bool:
+        """Whether a page is connected right now."""
+        return self._connected.is_set()
+
+    def wait_connected(self, timeout: float | None = None) -> bool:
+        """Block until a page is connected; False on timeout."""
+        return self._connected.wait(timeout)
+
+    @property
+    def pending(self) -> int:
+        """Events the page has not acknowledged yet."""
+        return self.outbox.pending
+
+    def wait_delivered(self, timeout: float | None = None) -> bool:
+        """Block until the page has acknowledged every event emitted so far; False on timeout."""
+        return self.outbox.wait_acknowledged(timeout)
+
+    # -- the protocol ----------------------------------------------------------------------
+
+    def display(self) -> None:
+        """An IFrame in a notebook; outside one (or with ``open_browser``) a browser tab."""
+        from wry_iframe.present import present
+
+        self._displayed_in = present(self)
+
+    def _ipython_display_(self) -> None:
+        # ``app.show(...)`` as a cell's last line: show() already displayed it in this cell.
+        from wry_iframe.present import execution_count
+
+        if self._displayed_in is not None and self._displayed_in == execution_count():
+            return
+        self.display()
+
+    def eval_js(self, script: str, timeout: float = 10.0) -> Any:
+        """Evaluate ``script`` in the page and return its value (a Promise is awaited).
+
+        Raises :class:`JsError` when the script throws, ``TimeoutError`` when no answer comes
+        in ``timeout`` seconds, and ``RuntimeError`` when called inside a page callback (the
+        answer would arrive on the very thread that waits for it).
+        """
+        if self.server.reader.on_reader_thread():
+            raise RuntimeError(
+                "eval_js() cannot wait inside a page callback: the answer arrives on the "
+                "thread running this callback. Call it from another thread, or emit "
+                "'pywry:eval' with an id and listen for 'pywry:eval-result'."
+            )
+        request_id = f"{self.label}:{next(self._eval_ids)}"
+        pending = _Pending()
+        self._evals[request_id] = pending
+        try:
+            self.emit("pywry:eval", {"id": request_id, "script": script})
+            if not pending.done.wait(timeout):
+                state = "" if self.connected else " (no page is connected: open handle.url)"
+                raise TimeoutError(f"{self!r} did not answer eval_js within {timeout} s{state}")
+        finally:
+            self._evals.pop(request_id, None)
+        result = pending.result
+        if result.get("closed"):
+            raise WidgetClosedError(f"{self!r} closed while eval_js was waiting")
+        if not result.get("ok"):
+            raise JsError(str(result.get("error", "the script failed")))
+        return result.get("value")
+
+    # -- transport -------------------------------------------------------------------------
+
+    def _send(self, encoded_event: str) -> None:
+        if self.outbox.put(encoded_event):
+            conn = self.server.connection(self.label)
+            if conn is not None:
+                conn.wake()
+
+    def _close(self) -> None:
+        self.server.remove(self)
+        dropped = self.outbox.clear()
+        if dropped:
+            log.info("%r closed with %d events its page never acknowledged", self, dropped)
+        self._connected.clear()
+        for pending in list(self._evals.values()):
+            pending.result = {"closed": True}
+            pending.done.set()
+
+    # -- the page --------------------------------------------------------------------------
+
+    def _config(self) -> str:
+        return json.dumps(
+            {
+                "label": self.label,
+                "theme": self.options.theme,
+                "ws": f"/w/{self.label}/ws?token={self.token}",
+                "queueLimit": self.app.settings.queue_limit,
+                "maxMessageBytes": self.server.max_message_bytes,
+            }
+        )
+
+    def bridge_js(self) -> str:
+        """The bundle and the adapter as one script (the non-inline way)."""
+        return f"{bridge_bundle()}\n;{adapter_js()}"
+
+    def page_html(self) -> str:
+        """The page for the current content (an ``update()`` is kept across reloads)."""
+        config = f'data-wry="{html.escape(self._config(), quote=True)}"'
+        if self.inline_assets:
+            adapter = script_tag(adapter_js()).replace("<script>", f"<script {config}>", 1)
+            bridge_html = script_tag(bridge_bundle()) + adapter
+        else:  # one script: the adapter reads its config from document.currentScript
+            src = html.escape(f"/w/{self.label}/bridge.js?token={self.token}", quote=True)
+            bridge_html = f'<script src="{src}" {config}></script>'
+        return render_page(
+            self.content or HtmlContent(),
+            label=self.label,
+            theme=self.options.theme,
+            title=self.options.title,
+            bridge_html=bridge_html,
+        )
+
+    # -- from the page (reader thread) -------------------------------------------------------
+
+    def page_connected(self, conn: Connection) -> None:
+        """A socket opened; a new page instance counts its events from 1."""
+        if conn.instance != self.in_instance:
+            self.in_instance = conn.instance
+            self.in_seq = 0
+        self._connected.set()
+
+    def page_disconnected(self, conn: Connection) -> None:
+        """The socket went away; maybe the widget with it (browser mode, after a grace time)."""
+        self._connected.clear()
+        grace = self.close_after_disconnect
+        if grace is None or self.closed:
+            return
+
+        def check() -> None:
+            if not self.closed and self.server.connection(self.label) is None:
+                self.server.remove(self)
+                self.outbox.clear()
+                self.mark_closed("page closed")
+
+        timer = threading.Timer(grace, lambda: self.server.reader.submit(check))
+        timer.daemon = True
+        timer.start()
+
+    def receive_frame(self, conn: Connection, data: bytes | str) -> None:
+        """Parse one frame ``{"s", "a", "e"}`` and dispatch its new events in order."""
+        try:
+            frame = json.loads(data)
+            if not isinstance(frame, dict):
+                raise ValueError("a frame must be a JSON object")
+            ack = frame.get("a")
+            if ack is not None:
+                self.outbox.ack(int(ack))
+            events = frame.get("e")
+            if events is None:
+                return
+            first = int(frame["s"])
+            if not isinstance(events, list):
+                raise ValueError("'e' must be a list of events")
+        except (ValueError, TypeError, KeyError) as exc:
+            self._reject("malformed", f"{exc}: {str(data)[:200]!r}")
+            return
+        if conn.instance != self.in_instance:
+            return  # a replaced page's late frame
+        skip = self.in_seq + 1 - first  # events already dispatched (a resend after reconnect)
+        if skip > 0:
+            events = events[skip:]
+            first += skip
+        elif skip < 0:
+            self._reject("gap", f"frame starts at {first}, expected {self.in_seq + 1}")
+            return
+        for event in events:
+            self.in_seq += 1
+            self._dispatch_one(event)
+
+    def _dispatch_one(self, event: Any) -> None:
+        try:
+            if not isinstance(event, dict):
+                raise ValueError("an event must be an object {type, data}")
+            event_type = check_event_name(event.get("type"))  # type: ignore[arg-type]
+            if event_type == "*":
+                raise ValueError("'*' is for listening, not for emitting")
+        except ValueError as exc:
+            self._reject("malformed", f"{exc}: {str(event)[:200]!r}")
+            return
+        target = event.get("label")
+        if target is not None and target != self.label:
+            self._reject("foreign-label", f"page of {self.label!r} addressed {target!r}")
+            return
+        data = event.get("data")
+        if event_type == "pywry:eval-result" and isinstance(data, dict):
+            pending = self._evals.get(str(data.get("id")))
+            if pending is not None:
+                pending.result = data
+                pending.done.set()
+        self.dispatch_from_page(event_type, data)
+
+    def _reject(self, reason: str, detail: str) -> None:
+        self.rejected += 1
+        self.server.guard.reject(reason, f"{self!r}: {detail}")

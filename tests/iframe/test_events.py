@@ -1,0 +1,258 @@
+"""Events both ways through the iframe transport, in real headless Chromium."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from iframe.conftest import Recorder, Show
+
+from wry import PyWry, PyWrySettings, WidgetClosedError
+from wry_iframe import JsError, QueueFullError
+
+pytestmark = pytest.mark.iframe
+
+
+def listen(page: Any, event_type: str) -> None:
+    """Collect ``event_type`` events in ``window.__got[event_type]`` on the page."""
+    page.evaluate(
+        """(t) => { window.__got = window.__got || {}; window.__got[t] = [];
+        pywry.on(t, (d, type) => window.__got[t].push([d, type])); }""",
+        event_type,
+    )
+
+
+def test_js_to_python_callback_gets_payload_type_and_label(show: Show) -> None:
+    rec = Recorder()
+    handle, page = show()
+    handle.on("app:ping", rec)
+    page.evaluate("pywry.emit('app:ping', {n: 1, text: 'héllo 🎉', list: [1, null, true]})")
+    assert rec.wait() == [
+        ({"n": 1, "text": "héllo 🎉", "list": [1, None, True]}, "app:ping", handle.label)
+    ]
+
+
+def test_python_to_js_and_back(show: Show) -> None:
+    rec = Recorder()
+    handle, page = show()
+    handle.on("app:pong", rec)
+    page.evaluate("pywry.on('app:ping', (d) => pywry.emit('app:pong', {got: d}))")
+    handle.emit("app:ping", {"x": [1, 2]})
+    assert rec.wait()[0][0] == {"got": {"x": [1, 2]}}
+
+
+def test_events_emitted_before_the_page_opens_arrive_in_order(app: PyWry, browser: Any) -> None:
+    handle = app.show(
+        "<p id='log'></p><script>pywry.on('early', d => "
+        "document.getElementById('log').textContent += d + ',')</script>",
+        display=False,
+    )
+    for i in range(50):
+        handle.emit("early", i)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(handle.url)  # type: ignore[attr-defined]
+        expected = ",".join(str(i) for i in range(50)) + ","
+        page.wait_for_function(f"document.getElementById('log').textContent === '{expected}'")
+    finally:
+        context.close()
+
+
+def test_ten_thousand_events_python_to_js_in_order(show: Show) -> None:
+    handle, page = show()
+    listen(page, "seq:n")
+    for i in range(10_000):
+        handle.emit("seq:n", i)
+    page.wait_for_function("window.__got['seq:n'].length === 10000", timeout=60_000)
+    assert page.evaluate("window.__got['seq:n'].map(x => x[0])") == list(range(10_000))
+
+
+def test_ten_thousand_events_js_to_python_in_order(show: Show) -> None:
+    rec = Recorder()
+    handle, page = show()
+    handle.on("seq:m", rec)
+    page.evaluate("for (let i = 0; i < 10000; i++) pywry.emit('seq:m', i)")
+    rec.wait(10_000, timeout=60)
+    assert rec.data == list(range(10_000))
+
+
+def test_two_widgets_are_isolated(show: Show) -> None:
+    first, first_page = show()
+    second, second_page = show()
+    got_first, got_second = Recorder(), Recorder()
+    first.on("app:hello", got_first)
+    second.on("app:hello", got_second)
+    listen(first_page, "app:news")
+    listen(second_page, "app:news")
+    first.emit("app:news", "for the first")
+    second.emit("app:news", "for the second")
+    first_page.wait_for_function("window.__got['app:news'].length === 1")
+    second_page.wait_for_function("window.__got['app:news'].length === 1")
+    assert first_page.evaluate("window.__got['app:news'][0][0]") == "for the first"
+    assert second_page.evaluate("window.__got['app:news'][0][0]") == "for the second"
+    first_page.evaluate("pywry.emit('app:hello', 1)")
+    second_page.evaluate("pywry.emit('app:hello', 2)")
+    assert got_first.wait() == [(1, "app:hello", first.label)]
+    assert got_second.wait() == [(2, "app:hello", second.label)]
+
+
+def test_update_replaces_content_keeps_bridge_and_fires_ready(show: Show) -> None:
+    ready = Recorder()
+    handle, page = show()
+    handle.on("pywry:ready", ready)
+    handle.update("<p id='fresh'>fresh</p><script>window.__ran = (window.__ran || 0) + 1</script>")
+    ready.wait()
+    page.wait_for_function("document.getElementById('fresh') !== null")
+    assert page.evaluate("document.getElementById('status')") is None
+    assert page.evaluate("window.__ran") == 1
+    rec = Recorder()
+    handle.on("app:after", rec)
+    page.evaluate("pywry.emit('app:after', 'still here')")
+    assert rec.wait()[0][0] == "still here"
+
+
+def test_a_reloaded_page_shows_the_updated_content(show: Show) -> None:
+    handle, page = show()
+    ready = Recorder()
+    handle.on("pywry:ready", ready)
+    handle.update("<p id='second'>second</p>")
+    ready.wait()
+    page.reload()
+    ready.wait(2)
+    assert page.evaluate("document.getElementById('second').textContent") == "second"
+
+
+BUILTINS: list[tuple[str, dict[str, Any], str]] = [
+    ("pywry:set-content", {"id": "status", "text": "<done>"}, "#status"),
+    ("pywry:set-content", {"selector": "#title", "html": "<em>new</em>"}, "#title"),
+    ("pywry:set-style", {"id": "box", "styles": {"color": "rgb(255, 0, 0)"}}, "#box"),
+]
+
+
+def test_builtin_content_and_style(show: Show) -> None:
+    handle, page = show()
+    for event, data, _ in BUILTINS:
+        handle.emit(event, data)
+    page.wait_for_function("document.getElementById('box').style.color === 'rgb(255, 0, 0)'")
+    assert page.evaluate("document.getElementById('status').textContent") == "<done>"
+    assert page.evaluate("document.getElementById('title').innerHTML") == "<em>new</em>"
+
+
+def test_builtin_css_theme_and_toasts(show: Show) -> None:
+    handle, page = show()
+    handle.inject_css("#box { margin-left: 37px; }", id="t-css")
+    page.wait_for_function("getComputedStyle(document.getElementById('box')).marginLeft === '37px'")
+    handle.remove_css("t-css")
+    page.wait_for_function("getComputedStyle(document.getElementById('box')).marginLeft === '0px'")
+    handle.update_theme("light")
+    page.wait_for_function("document.documentElement.classList.contains('pywry-theme-light')")
+    handle.update_theme("dark")
+    page.wait_for_function("document.documentElement.classList.contains('pywry-theme-dark')")
+    handle.alert("Saved!", title="Done", type="success")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.pywry-toast')).some("
+        "t => t.textContent.includes('Saved!') && t.textContent.includes('Done'))"
+    )
+
+
+def test_confirm_toast_answers_python(show: Show) -> None:
+    rec = Recorder()
+    handle, page = show()
+    handle.on("app:answer", rec)
+    handle.confirm("Deploy?", callback_event="app:answer")
+    page.click(".pywry-toast [data-pywry-confirm='ok']")
+    assert rec.wait()[0][0] == {"confirmed": True}
+
+
+def test_builtin_download(show: Show) -> None:
+    handle, page = show()
+    with page.expect_download() as info:
+        handle.download("a,b\n1,2\n", "table.csv", "text/csv")
+    download = info.value
+    assert download.suggested_filename == "table.csv"
+    with open(download.path(), encoding="utf-8") as f:
+        assert f.read() == "a,b\n1,2\n"
+
+
+def test_builtin_refresh_and_navigate(show: Show) -> None:
+    handle, page = show()
+    ready = Recorder()
+    handle.on("pywry:ready", ready)
+    page.evaluate("window.__before_refresh = 1")
+    handle.refresh()
+    ready.wait()
+    page.wait_for_function("window.__before_refresh === undefined")
+    page.wait_for_function("document.documentElement.dataset.wryConnection === 'open'")
+    # the refresh was acknowledged before the reload: the new page does not replay it
+    handle.emit("pywry:set-content", {"id": "status", "text": "after"})
+    page.wait_for_function("document.getElementById('status').textContent === 'after'")
+    assert len(ready.calls) == 1
+    handle.navigate("about:blank")
+    page.wait_for_url("about:blank")
+
+
+def test_eval_js_returns_values_and_raises_page_errors(show: Show) -> None:
+    handle, _page = show()
+    assert handle.eval_js("document.getElementById('title').textContent") == "iframe"  # type: ignore[attr-defined]
+    assert handle.eval_js("Promise.resolve({a: [1, 2]})") == {"a": [1, 2]}  # type: ignore[attr-defined]
+    with pytest.raises(JsError, match="nope"):
+        handle.eval_js("throw new Error('nope')")  # type: ignore[attr-defined]
+
+
+def test_eval_js_times_out_without_a_page(app: PyWry) -> None:
+    handle = app.show("<p>nobody looks</p>", display=False)
+    with pytest.raises(TimeoutError, match="no page is connected"):
+        handle.eval_js("1", timeout=0.2)  # type: ignore[attr-defined]
+
+
+def test_eval_js_inside_a_callback_raises_instead_of_deadlocking(show: Show) -> None:
+    handle, page = show()
+    outcome: list[BaseException | None] = []
+    done = threading.Event()
+
+    def callback(data: Any, event_type: str, label: str) -> None:
+        try:
+            handle.eval_js("1")  # type: ignore[attr-defined]
+            outcome.append(None)
+        except RuntimeError as exc:
+            outcome.append(exc)
+        done.set()
+
+    handle.on("app:go", callback)
+    page.evaluate("pywry.emit('app:go', 1)")
+    assert done.wait(30)
+    assert isinstance(outcome[0], RuntimeError) and "callback" in str(outcome[0])
+
+
+def test_emit_to_a_closed_widget_raises(show: Show) -> None:
+    handle, page = show()
+    closed = Recorder()
+    handle.on("window:closed", closed)
+    handle.close()
+    assert closed.wait()[0][1] == "window:closed"
+    with pytest.raises(WidgetClosedError):
+        handle.emit("app:x", 1)
+    page.wait_for_function("document.documentElement.dataset.wryConnection === 'closed'")
+
+
+def test_queue_limit_raises_a_clear_error(browser: Any) -> None:
+    app = PyWry(PyWrySettings(open_browser=False, queue_limit=10), transport="iframe")
+    try:
+        handle = app.show("<p>unseen</p>", display=False)
+        for i in range(10):
+            handle.emit("app:n", i)
+        with pytest.raises(QueueFullError, match="queue_limit=10"):
+            handle.emit("app:n", 10)
+        context = browser.new_context()  # once a page takes them, there is room again
+        try:
+            page = context.new_page()
+            page.goto(handle.url)  # type: ignore[attr-defined]
+            page.wait_for_function("document.documentElement.dataset.wryConnection === 'open'")
+            assert handle.wait_delivered(30)  # type: ignore[attr-defined]
+            handle.emit("app:n", 10)
+        finally:
+            context.close()
+    finally:
+        app.destroy()
