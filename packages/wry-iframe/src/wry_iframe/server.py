@@ -5,6 +5,7 @@ Routes (every one needs the widget's token; the Host check runs before any of th
 - ``GET /w/{label}/?token=…`` — the page (``wry.page.render_page``)
 - ``GET /w/{label}/bridge.js?token=…`` — the bridge bundle + adapter, when not inlined
 - ``WS  /w/{label}/ws?token=…&p=<page instance>&r=<last seq the page holds>`` — the socket
+- ``GET /favicon.ico`` — an empty answer (no token: it reveals and changes nothing)
 
 Nothing else exists, and no route changes state without a token.
 """
@@ -276,6 +277,11 @@ class IframeServer:
         if conn is not None:
             conn.close_soon(code, "widget closed")
 
+    def open_widgets(self) -> list[IframeWidget]:
+        """Widgets still served (not closed)."""
+        with self._lock:
+            return [w for w in self.widgets.values() if not w.closed]
+
     def connection(self, label: str) -> Connection | None:
         """The live socket of widget ``label``, if any."""
         return self.connections.get(label)
@@ -310,6 +316,10 @@ class IframeServer:
                 media_type="text/javascript",
                 headers={**PAGE_HEADERS, "Cache-Control": "private, max-age=3600"},
             )
+
+        @app.get("/favicon.ico")
+        async def favicon() -> Response:  # static and empty: spares pages a console error
+            return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
 
         @app.websocket("/w/{label}/ws")
         async def ws(websocket: WebSocket, label: str) -> None:

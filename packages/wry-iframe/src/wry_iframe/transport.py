@@ -50,7 +50,7 @@ class IframeTransport(Transport):
                     max_message_bytes=settings.max_message_bytes,
                 )
                 if not self._atexit:
-                    atexit.register(self.shutdown)
+                    atexit.register(self.shutdown, force=True)
                     self._atexit = True
             return self._server
 
@@ -74,8 +74,11 @@ class IframeTransport(Transport):
             widget.display()
         return widget
 
-    def shutdown(self) -> None:
+    def shutdown(self, force: bool = False) -> None:
+        """Stop the server, unless widgets of another app still use it (``force`` stops it)."""
         with self._lock:
-            server, self._server = self._server, None
-        if server is not None:
-            server.stop()
+            server = self._server
+            if server is None or (not force and server.open_widgets()):
+                return
+            self._server = None
+        server.stop()

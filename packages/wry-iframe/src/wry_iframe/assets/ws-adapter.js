@@ -21,7 +21,7 @@
   var ackedIn = 0; // last Python event we told Python about
   var ackTimer = null;
   var retryDelay = 50;
-  var stopped = false;
+  var held = false; // a test asked the socket to stay down
   var root = document.documentElement;
 
   function state(value) {
@@ -107,12 +107,13 @@
     socket.onclose = function (event) {
       if (ws !== socket) return;
       ws = null;
-      if (stopped || FINAL_CODES[event.code]) {
+      if (FINAL_CODES[event.code]) {
         state("closed");
         if (FINAL_CODES[event.code]) console.warn("wry: socket closed: " + FINAL_CODES[event.code]);
         return;
       }
       state("reconnecting");
+      if (held) return;
       setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 2000);
     };
@@ -130,10 +131,16 @@
   });
   window.pywry = pywry;
   window.addEventListener("pagehide", ackNow);
-  // For tests and tools: drop the socket as a network failure would (the adapter reconnects).
+  // For tests and tools: drop the socket as a network failure would. The adapter reconnects
+  // at once, or (hold) only when reconnect() is called.
   window.__wryIframe = {
-    drop: function () {
+    drop: function (hold) {
+      held = !!hold;
       if (ws) ws.close(3000, "dropped on purpose");
+    },
+    reconnect: function () {
+      held = false;
+      if (ws === null) connect();
     },
     stats: function () {
       return { lastIn: lastIn, nextSeq: nextSeq, unacked: outCount, connected: open() };

@@ -1,0 +1,250 @@
+"""Every attack on the iframe server is refused, logged and counted."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from iframe.conftest import Recorder, Show, open_page
+
+from wry import PyWry, PyWrySettings
+from wry_iframe.plugin import TRANSPORT
+
+pytestmark = pytest.mark.iframe
+
+
+def parts(handle: Any) -> tuple[int, str, str]:
+    """(port, label, token) of a widget."""
+    url = urlsplit(handle.url)
+    return url.port or 80, handle.label, handle.token
+
+
+def handshake(port: int, path: str, host: str | None = None, origin: str | None = None) -> int:
+    """Send a WebSocket upgrade request by hand; return the HTTP status of the answer."""
+    headers = [
+        f"GET {path} HTTP/1.1",
+        f"Host: {host if host is not None else f'127.0.0.1:{port}'}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version: 13",
+    ]
+    if origin is not None:
+        headers.append(f"Origin: {origin}")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(("\r\n".join(headers) + "\r\n\r\n").encode())
+        status_line = s.recv(4096).split(b"\r\n", 1)[0]
+    return int(status_line.split()[1])
+
+
+@pytest.fixture
+def two(show: Show) -> Iterator[tuple[Any, Any, Any]]:
+    first, page = show("<p id='secret'>first page</p>")
+    second, _ = show("<p>second page</p>")
+    yield first, second, page
+
+
+def rejections(reason: str) -> int:
+    return TRANSPORT.rejections[reason]
+
+
+def test_page_and_bridge_need_the_widgets_own_token(two: tuple[Any, Any, Any]) -> None:
+    first, second, _ = two
+    port, label, token = parts(first)
+    base = f"http://127.0.0.1:{port}/w/{label}"
+    before = rejections("bad-token")
+    for path in ("/", "/bridge.js"):
+        for query in ("", "?token=", "?token=wrong", f"?token={second.token}", "?token=é"):
+            response = httpx.get(base + path + query)
+            assert response.status_code == 403, (path, query)
+            assert "first page" not in response.text
+    assert rejections("bad-token") == before + 10
+    page = httpx.get(f"{base}/?token={token}")
+    assert page.status_code == 200 and "first page" in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert httpx.get(f"{base}/bridge.js?token={token}").status_code == 200
+
+
+def test_socket_needs_the_widgets_own_token(two: tuple[Any, Any, Any]) -> None:
+    first, second, _ = two
+    port, label, token = parts(first)
+    origin = f"http://127.0.0.1:{port}"
+    before = rejections("bad-token")
+    for query in ("", "?token=wrong", f"?token={second.token}"):
+        assert handshake(port, f"/w/{label}/ws{query}", origin=origin) == 403
+    # the second widget's socket with the first widget's token: a socket addresses its own only
+    assert handshake(port, f"/w/{second.label}/ws?token={token}", origin=origin) == 403
+    assert rejections("bad-token") == before + 4
+
+
+def test_dns_rebinding_is_refused_by_the_host_check(two: tuple[Any, Any, Any]) -> None:
+    first, _, _ = two
+    port, label, token = parts(first)
+    before = rejections("bad-host")
+    page = httpx.get(
+        f"http://127.0.0.1:{port}/w/{label}/?token={token}",
+        headers={"Host": f"attacker.example:{port}"},
+    )
+    assert page.status_code == 403 and "first page" not in page.text
+    evil = f"http://attacker.example:{port}"
+    assert handshake(port, f"/w/{label}/ws?token={token}", f"attacker.example:{port}", evil) == 403
+    assert rejections("bad-host") == before + 2
+    assert httpx.get(f"http://localhost:{port}/w/{label}/?token={token}").status_code == 200
+
+
+def test_allowed_hosts_extend_the_host_check(browser: Any) -> None:
+    TRANSPORT.shutdown()  # a fresh server that reads the settings below
+    app = PyWry(PyWrySettings(open_browser=False, allowed_hosts=["wry.test"]), transport="iframe")
+    try:
+        handle = app.show("<p>named</p>", display=False)
+        port, label, token = parts(handle)
+        url = f"http://127.0.0.1:{port}/w/{label}/?token={token}"
+        assert httpx.get(url, headers={"Host": f"wry.test:{port}"}).status_code == 200
+        assert httpx.get(url, headers={"Host": f"other.test:{port}"}).status_code == 403
+    finally:
+        app.destroy()
+
+
+def test_socket_origin_must_be_the_page_itself(two: tuple[Any, Any, Any]) -> None:
+    first, _, _ = two
+    port, label, token = parts(first)
+    path = f"/w/{label}/ws?token={token}"
+    before = rejections("bad-origin")
+    assert handshake(port, path, origin="http://attacker.example") == 403
+    assert handshake(port, path, origin="null") == 403
+    assert handshake(port, path, origin=None) == 403
+    assert handshake(port, path, origin=f"http://localhost:{port}") == 403  # another origin
+    assert rejections("bad-origin") == before + 4
+
+
+@pytest.fixture
+def attacker_site() -> Iterator[str]:
+    """Another origin on this machine, serving an empty page the attack script runs in."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<!doctype html><title>attacker</title>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_cross_site_websocket_hijacking_fails_in_a_real_browser(
+    two: tuple[Any, Any, Any], browser: Any, attacker_site: str
+) -> None:
+    first, _, first_page = two
+    port, label, token = parts(first)
+    hit = Recorder()
+    first.on("*", hit)
+    before = rejections("bad-origin")
+    contexts: list[Any] = []
+    try:
+        evil = open_page(browser, attacker_site, contexts)
+        outcome = evil.evaluate(
+            """(url) => new Promise((resolve) => {
+                const ws = new WebSocket(url);
+                ws.onopen = () => { ws.send('{"s":1,"e":[{"type":"app:pwned","data":1}]}');
+                                    resolve('open'); };
+                ws.onclose = (e) => resolve('closed ' + e.code);
+            })""",
+            f"ws://127.0.0.1:{port}/w/{label}/ws?token={token}",
+        )
+    finally:
+        for context in contexts:
+            context.close()
+    assert outcome == "closed 1006"  # the handshake was refused
+    assert rejections("bad-origin") == before + 1
+    # the real page still owns its socket and nothing reached Python
+    assert first_page.evaluate("document.documentElement.dataset.wryConnection") == "open"
+    assert [c for c in hit.calls if c[1] == "app:pwned"] == []
+
+
+def test_oversize_messages_are_refused_logged_and_counted(
+    browser: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    TRANSPORT.shutdown()
+    app = PyWry(PyWrySettings(open_browser=False, max_message_bytes=4096), transport="iframe")
+    contexts: list[Any] = []
+    try:
+        ready, hit = Recorder(), Recorder()
+        handle = app.show(
+            "<p>small</p>", display=False, callbacks={"pywry:ready": ready, "app:big": hit}
+        )
+        page = open_page(browser, handle.url, contexts)  # type: ignore[attr-defined]
+        ready.wait()
+        # the adapter refuses to send it, and says so
+        with page.expect_console_message(lambda m: "max_message_bytes" in m.text):
+            page.evaluate("pywry.emit('app:big', 'x'.repeat(10000))")
+        # a hand-made socket of the page that ignores the limit is cut off by the server
+        before = rejections("oversize")
+        code = page.evaluate(
+            """(cfg) => new Promise((resolve) => {
+                const ws = new WebSocket('ws://' + location.host + cfg.ws + '&p=raw');
+                ws.onopen = () => ws.send(JSON.stringify(
+                    {s: 1, e: [{type: 'app:big', data: 'y'.repeat(10000)}]}));
+                ws.onclose = (e) => resolve(e.code);
+            })""",
+            {"ws": f"/w/{handle.label}/ws?token={handle.token}"},  # type: ignore[attr-defined]
+        )
+        assert code == 1009
+        assert rejections("oversize") == before + 1
+        assert "max_message_bytes" in caplog.text
+        assert hit.calls == []
+    finally:
+        for context in contexts:
+            context.close()
+        app.destroy()
+
+
+def test_a_page_cannot_address_another_widget(two: tuple[Any, Any, Any]) -> None:
+    first, second, first_page = two
+    got_first, got_second = Recorder(), Recorder()
+    first.on("app:hit", got_first)
+    second.on("app:hit", got_second)
+    before = rejections("foreign-label")
+    first_page.evaluate(
+        """([ws, other]) => new Promise((resolve) => {
+            const sock = new WebSocket('ws://' + location.host + ws + '&p=raw');
+            sock.onopen = () => sock.send(JSON.stringify({s: 1, e: [
+                {type: 'app:hit', data: 'stolen', label: other},
+                {type: 'app:hit', data: 'own'}]}));
+            sock.onmessage = (m) => { if (JSON.parse(m.data).a === 2) resolve(true); };
+        })""",
+        [f"/w/{first.label}/ws?token={first.token}", second.label],
+    )
+    assert got_first.wait() == [("own", "app:hit", first.label)]
+    assert rejections("foreign-label") == before + 1
+    assert got_second.calls == []
+
+
+def test_no_route_changes_state_without_a_token(two: tuple[Any, Any, Any]) -> None:
+    first, _, _ = two
+    port, label, token = parts(first)
+    base = f"http://127.0.0.1:{port}"
+    for path in ("/docs", "/openapi.json", "/redoc", "/", "/w/", f"/w/{label}/other"):
+        assert httpx.get(base + path).status_code in (403, 404), path
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        response = httpx.request(method, f"{base}/w/{label}/?token={token}", content=b"{}")
+        assert response.status_code == 405, method
+    server = first.server
+    paths = sorted(route.path for route in server.app.app.routes)
+    assert paths == ["/favicon.ico", "/w/{label}/", "/w/{label}/bridge.js", "/w/{label}/ws"]
