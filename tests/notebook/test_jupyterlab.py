@@ -207,6 +207,15 @@ def test_update_remounts_the_content_and_fires_ready_again(
     assert [r["label"] for r in ready] == [label, label]
     root.locator("#again").click()
     assert log.wait("click")[0]["data"] == {"n": 2}
+    # pywry:refresh re-mounts the current content in the view (no page reload in a notebook)
+    nb.execute("h.set_content(id='fresh', text='changed')")
+    root.locator("#fresh", has_text="changed").wait_for()
+    nb.execute("h.on('window:closed', lambda d, t, l: record('closed', data=d))\nh.refresh()")
+    root.locator("#fresh", has_text="fresh").wait_for()
+    log.wait("ready", 3)
+    nb.execute("h.close()")
+    assert log.wait("closed")[0]["data"] == {"label": label, "reason": "closed"}
+    root.wait_for(state="detached")
 
 
 def test_five_thousand_events_arrive_in_order_under_the_default_rate_limit(
