@@ -65,7 +65,7 @@ class Connection:
         self.instance = instance
         self.loop = server.loop
         self.wake_event = asyncio.Event()
-        self.ack_sent = -1
+        self.ack_sent = 0
         self.ack_timer = False
         self.received_bytes = 0  # written by the loop only
         self.handled_bytes = 0  # written by the reader only

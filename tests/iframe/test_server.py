@@ -1,0 +1,170 @@
+"""The server's lifetime, browser mode, the notebook IFrame, and the demo."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from typing import Any
+
+import pytest
+
+from wry import PyWry, PyWrySettings
+from wry_iframe.plugin import TRANSPORT
+
+pytestmark = pytest.mark.iframe
+
+ENV = {**os.environ, "WRY_OPEN_BROWSER": "false", "PYTHONUNBUFFERED": "1"}
+
+
+def refused(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except OSError:
+        return True
+    return False
+
+
+def test_server_starts_on_first_use_and_stops_on_destroy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = PyWry(PyWrySettings(open_browser=False), transport="iframe")
+    handle = app.show("<p>x</p>")
+    assert f"wry: open {handle.url}" in capsys.readouterr().out  # type: ignore[attr-defined]
+    port = handle.server.port  # type: ignore[attr-defined]
+    assert TRANSPORT.running and not refused(port)
+    started = time.monotonic()
+    app.destroy()
+    assert time.monotonic() - started < 5
+    assert not TRANSPORT.running and refused(port)
+    assert handle.closed
+
+
+def test_server_is_kept_while_another_app_uses_it() -> None:
+    first = PyWry(PyWrySettings(open_browser=False), transport="iframe")
+    second = PyWry(PyWrySettings(open_browser=False), transport="iframe")
+    try:
+        first.show("<p>1</p>", display=False)
+        kept = second.show("<p>2</p>", display=False)
+        first.destroy()
+        assert TRANSPORT.running and not kept.closed
+        kept.emit("app:still", 1)
+    finally:
+        second.destroy()
+    assert not TRANSPORT.running
+
+
+def test_interpreter_exit_never_hangs_with_a_connected_socket() -> None:
+    script = textwrap.dedent(
+        """
+        from urllib.parse import urlsplit
+        from websockets.sync.client import connect
+        from wry import PyWry
+        app = PyWry(transport="iframe")
+        handle = app.show("<p>x</p>", display=False)
+        url = urlsplit(handle.url)
+        ws = connect(
+            f"ws://{url.netloc}/w/{handle.label}/ws?token={handle.token}&p=t",
+            origin=f"http://{url.netloc}",
+        )
+        handle.emit("app:x", 1)
+        print(ws.recv(timeout=10), flush=True)
+        # no destroy, no close: exit must still be prompt
+        """
+    )
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=ENV, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"type":"app:x"' in done.stdout
+    assert time.monotonic() - started < 15
+
+
+def test_display_in_a_jupyter_kernel_renders_an_iframe() -> None:
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3", env=ENV)
+    try:
+        code = textwrap.dedent(
+            """
+            from wry import PyWry
+            app = PyWry(transport="iframe")
+            handle = app.show("<p>in a notebook</p>", height=321)
+            print(handle.url)
+            """
+        )
+        outputs: list[dict[str, Any]] = []
+        reply = client.execute_interactive(
+            code, timeout=60, output_hook=lambda m: outputs.append(m)
+        )
+        assert reply["content"]["status"] == "ok", reply["content"]
+        html = [
+            m["content"]["data"].get("text/html", "")
+            for m in outputs
+            if m["msg_type"] == "display_data"
+        ]
+        printed = "".join(
+            m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream"
+        )
+        url = printed.strip().splitlines()[-1]
+        assert len(html) == 1 and "<iframe" in html[0]
+        assert url.replace("&", "&amp;") in html[0] or url in html[0]
+        assert 'height="321"' in html[0]
+        assert "wry: open" not in printed  # not browser mode
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_demo_runs_and_answers_clicks(browser: Any) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wry.demo", "--transport", "iframe", "--seconds", "20"],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    context = browser.new_context()
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"(http://\S+)", line)
+        assert match, line
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(match.group(1))
+        page.wait_for_function("document.getElementById('transport').textContent === 'iframe'")
+        page.click("#add")
+        page.click("#add")
+        page.wait_for_function("document.getElementById('count').textContent === '2'")
+        page.click("#toast")
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('.pywry-toast')).some("
+            "t => t.textContent.includes('count is 2'))"
+        )
+        clock = page.evaluate("document.getElementById('clock').textContent")
+        page.wait_for_function(f"document.getElementById('clock').textContent !== '{clock}'")
+    finally:
+        context.close()
+    out, err = process.communicate(timeout=40)
+    assert process.returncode == 0, err
+    assert "demo: count = 2" in out and "demo: bye" in out
+
+
+def test_demo_exits_after_seconds_without_a_browser() -> None:
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "wry.demo", "--transport", "iframe", "--seconds", "1"],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "wry: open http://127.0.0.1:" in done.stdout
+    assert time.monotonic() - started < 30
