@@ -1,0 +1,3 @@
+// The bundle's one global.
+
+globalThis.__wry = { createBridge: createBridge, version: VERSION };

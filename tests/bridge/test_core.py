@@ -1,0 +1,146 @@
+"""The bridge object: emit batching and order, on/off/wildcard, name checks, _receive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bridgepage import receive, sent_events, wait_sent
+
+pytestmark = pytest.mark.bridge
+
+
+def test_emit_batches_per_microtask_and_keeps_order(open_page: Any) -> None:
+    page = open_page()
+    calls = page.evaluate(
+        """async () => {
+          window.__sent.length = 0;
+          for (let i = 0; i < 3; i++) pywry.emit("app:step", {i});
+          const sync = window.__sent.length;
+          await Promise.resolve();
+          await new Promise((r) => setTimeout(r, 0));
+          pywry.emit("app:later", 1);
+          await new Promise((r) => setTimeout(r, 0));
+          return [sync, window.__sent.map((b) => b.length)];
+        }"""
+    )
+    assert calls == [0, [3, 1]]
+    assert [e["data"] for e in sent_events(page)[:3]] == [{"i": 0}, {"i": 1}, {"i": 2}]
+
+
+def test_result_emits_pywry_result(open_page: Any) -> None:
+    page = open_page()
+    page.evaluate("() => pywry.result({answer: 42})")
+    assert wait_sent(page, "pywry:result") == [{"answer": 42}]
+
+
+def test_on_wildcard_off_and_unsubscribe(open_page: Any) -> None:
+    page = open_page()
+    seen = page.evaluate(
+        """() => {
+          const seen = [];
+          const a = (d, t) => seen.push(["a", t, d]);
+          const unsubscribe = pywry.on("app:x", a);
+          pywry.on("app:x", (d, t) => seen.push(["b", t, d]));
+          pywry.on("*", (d, t) => seen.push(["*", t, d]));
+          pywry._receive([{type: "app:x", data: 1}, {type: "app:y", data: 2}]);
+          unsubscribe();
+          pywry._trigger("app:x", 3);
+          pywry.off("app:x");
+          pywry.dispatch("app:x", 4);
+          pywry.off("*");
+          pywry._fire("app:x", 5);
+          return seen;
+        }"""
+    )
+    assert seen == [
+        ["a", "app:x", 1],
+        ["b", "app:x", 1],
+        ["*", "app:x", 1],
+        ["*", "app:y", 2],
+        ["b", "app:x", 3],
+        ["*", "app:x", 3],
+        ["*", "app:x", 4],
+    ]
+
+
+def test_off_one_handler_keeps_the_others(open_page: Any) -> None:
+    page = open_page()
+    seen = page.evaluate(
+        """() => {
+          const seen = [];
+          const a = () => seen.push("a");
+          pywry.on("app:x", a);
+          pywry.on("app:x", () => seen.push("b"));
+          pywry.off("app:x", a);
+          pywry._trigger("app:x", null);
+          return seen;
+        }"""
+    )
+    assert seen == ["b"]
+
+
+@pytest.mark.parametrize("name", ["", "has space", "a::b", ":a", "a:", "*", "a/b", "é"])
+def test_emit_rejects_invalid_names(open_page: Any, name: str) -> None:
+    page = open_page()
+    ok = page.evaluate("(n) => pywry.emit(n, 1)", name)
+    assert ok is False
+    page.evaluate("() => new Promise((r) => setTimeout(r, 0))")
+    assert sent_events(page) == []
+    assert any("invalid event name" in e and "letters, digits" in e for e in page.console_errors)
+
+
+def test_on_rejects_invalid_names_but_accepts_wildcard(open_page: Any) -> None:
+    page = open_page()
+    page.evaluate("() => { pywry.on('bad name', () => {}); pywry.on('*', () => {}); }")
+    errors = [e for e in page.console_errors if "invalid event name" in e]
+    assert len(errors) == 1 and '"bad name"' in errors[0]
+
+
+def test_emit_rejects_data_json_cannot_carry(open_page: Any) -> None:
+    page = open_page()
+    ok = page.evaluate("() => { const a = {}; a.self = a; return pywry.emit('app:x', a); }")
+    assert ok is False
+    assert any("cannot be sent as JSON" in e for e in page.console_errors)
+
+
+def test_a_throwing_handler_is_logged_and_the_others_still_run(open_page: Any) -> None:
+    page = open_page()
+    page.evaluate(
+        """() => {
+          window.seen = [];
+          pywry.on("app:x", () => { throw new Error("boom"); });
+          pywry.on("app:x", (d) => seen.push(d));
+        }"""
+    )
+    receive(page, ("app:x", 1), ("app:x", 2))
+    assert page.evaluate("() => seen") == [1, 2]
+    assert sum("boom" in e for e in page.console_errors) == 2
+
+
+def test_ten_thousand_events_each_way_keep_order_in_few_batches(open_page: Any) -> None:
+    page = open_page()
+    got = page.evaluate(
+        """async () => {
+          const seen = [];
+          pywry.on("app:n", (d) => seen.push(d));
+          const batch = [];
+          for (let i = 0; i < 10000; i++) batch.push({type: "app:n", data: i});
+          pywry._receive(batch);
+          window.__sent.length = 0;
+          for (let i = 0; i < 10000; i++) pywry.emit("app:m", i);
+          await new Promise((r) => setTimeout(r, 0));
+          const out = window.__sent.flat().map((e) => e.data);
+          return {seen, out, calls: window.__sent.length};
+        }"""
+    )
+    assert got["seen"] == list(range(10000))
+    assert got["out"] == list(range(10000))
+    assert got["calls"] == 1
+
+
+def test_content_loaded_emits_ready_with_label(open_page: Any) -> None:
+    page = open_page()
+    page.evaluate("() => pywry._contentLoaded()")
+    assert wait_sent(page, "pywry:ready") == [{"label": "w-test"}]
+    assert page.evaluate("() => [pywry.label, typeof __wry.version]") == ["w-test", "string"]
