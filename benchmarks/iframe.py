@@ -63,7 +63,8 @@ RAW_PING = """([url, n]) => new Promise((resolve) => {
   ws.onopen = () => { t0 = performance.now(); ws.send('x'); };
   ws.onmessage = () => {
     times.push(performance.now() - t0);
-    if (times.length < n) { t0 = performance.now(); ws.send('x'); } else { ws.close(); resolve(times); }
+    if (times.length >= n) { ws.close(); resolve(times); return; }
+    t0 = performance.now(); ws.send('x');
   };
 })"""
 
@@ -133,7 +134,7 @@ def first_round_trips(app: PyWry, browser: Any, shows: int, inline: bool) -> lis
             display=False,
             callbacks={
                 "bench:ping": lambda d, t, lab: app.emit("bench:pong", {}, lab),
-                "bench:done": lambda d, t, lab: done.set(),
+                "bench:done": lambda d, t, lab, done=done: done.set(),
             },
         )
         page.goto(handle.url, wait_until="commit")  # type: ignore[attr-defined]
