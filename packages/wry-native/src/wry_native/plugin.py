@@ -10,5 +10,7 @@ from wry.transport import Transport
 
 @hookimpl
 def wry_transports() -> Sequence[Transport]:
-    """The native transport (not implemented yet)."""
-    return []
+    """The native transport (imports nothing heavy: pytauri loads only in the child)."""
+    from wry_native.transport import NativeTransport
+
+    return [NativeTransport()]

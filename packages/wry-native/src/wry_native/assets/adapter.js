@@ -1,0 +1,60 @@
+/* wry native adapter: carries the core bridge's batches over Tauri IPC.
+ *
+ * Page -> Python: pyInvoke("pywry_event", batch), one call in flight at a time, so batches
+ * reach Python in order and a busy page sends fewer, larger batches.
+ * Python -> page: the Tauri event "pywry:event" on THIS window (never the global listen, which
+ * also hears events addressed to other windows); its payload is a batch, delivered in order.
+ * Once the listener is registered the adapter calls "pywry_attach", and the host starts sending.
+ */
+(function () {
+  "use strict";
+
+  function start(label, theme) {
+    var tauri = window.__TAURI__;
+    var invoke = tauri.pytauri.pyInvoke;
+    var pending = [];
+    var inFlight = false;
+
+    function flush() {
+      if (inFlight || pending.length === 0) return;
+      var batch = pending;
+      pending = [];
+      inFlight = true;
+      invoke("pywry_event", batch).then(sent, function (err) {
+        console.error("wry: sending events to Python failed:", err);
+        sent();
+      });
+    }
+
+    function sent() {
+      inFlight = false;
+      flush();
+    }
+
+    var pywry = window.__wry.createBridge({
+      root: document,
+      label: label,
+      theme: theme,
+      send: function (batch) {
+        for (var i = 0; i < batch.length; i++) pending.push(batch[i]);
+        flush();
+      },
+    });
+    window.pywry = pywry;
+
+    tauri.webviewWindow
+      .getCurrentWebviewWindow()
+      .listen("pywry:event", function (event) {
+        pywry._receive(event.payload);
+      })
+      .then(function () {
+        return invoke("pywry_attach", {});
+      })
+      .catch(function (err) {
+        console.error("wry: cannot receive events from Python:", err);
+      });
+    return pywry;
+  }
+
+  window.__wryNative = { start: start };
+})();

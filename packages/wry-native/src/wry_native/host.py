@@ -1,0 +1,50 @@
+"""``python -m wry_native.host --dir DIR --parent PID``: the child process that owns the windows.
+
+Order matters here (notes/native-linux.md Q8): SIGTERM must be blocked *before* pytauri is
+imported, because pytauri and WebKit start threads at import and a Python signal handler never
+runs while the main thread sits in the GTK loop. A ``sigwait`` thread turns SIGTERM into a clean
+``AppHandle.exit``. The parent-death signal is set at once, then checked against a parent that
+died before it was set. The protocol stream is a private copy of fd 1; fd 1 itself points at
+stderr, so a stray ``print`` from any library cannot corrupt the wire.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1
+
+
+def _prepare_process(parent_pid: int) -> int:
+    """Block SIGTERM, ignore SIGINT, arm the parent-death signal; return the protocol fd."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the parent
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if parent_pid and os.getppid() != parent_pid:
+            os._exit(0)  # the parent is already gone
+    protocol_fd = os.dup(1)
+    os.dup2(2, 1)
+    return protocol_fd
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the host until stdin closes, SIGTERM arrives or the parent dies."""
+    parser = argparse.ArgumentParser(prog="python -m wry_native.host")
+    parser.add_argument("--dir", required=True, help="a private directory the parent created")
+    parser.add_argument("--parent", type=int, default=0, help="the parent's pid")
+    args = parser.parse_args(argv)
+    protocol_fd = _prepare_process(args.parent)
+
+    from wry_native.host_app import run_host  # imports pytauri: after the signal setup
+
+    return run_host(args.dir, protocol_fd)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,659 @@
+"""The pytauri application inside the child host: windows, pages, IPC, warm pool, lifecycle.
+
+Threads (notes/native-linux.md Q2): the GTK loop owns the main thread; ``stdin`` is read and
+every command executed, in order, on one reader thread (Tauri marshals window calls to the GTK
+thread itself); page IPC arrives on tokio threads and only queues work; one writer thread owns
+the protocol stream. Tauri window labels are internal (``wry-win-<n>``): a warm hidden window is
+built before anyone knows its user label, so the host maps user labels to windows.
+
+Extensions (menus, tray, plugins) add commands to :attr:`HostApp.commands` and page-IPC commands
+to :attr:`HostApp.invoke_commands`; :attr:`HostApp.window_listeners` hear windows come and go.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import queue
+import re
+import shutil
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytauri import (
+    AppHandle,
+    Emitter,
+    EventTarget,
+    RunEvent,
+    WebviewUrl,
+    WindowEvent,
+)
+from pytauri.ffi.lib import Assets
+from pytauri.webview import WebviewWindow, WebviewWindowBuilder
+from pytauri_wheel.lib import builder_factory, context_factory
+
+from wry_native import tauri_plugins, window_control, wire
+
+log = logging.getLogger("wry_native.host")
+
+_LABEL = re.compile(r"^[A-Za-z0-9\-/:_.]{1,200}$")
+WARM_PAGE = "wry-warm.html"
+EXIT_GRACE_S = 3.0
+
+#: A command handler's answer meaning "the reply is sent later" (eval_js waits for the page).
+DEFERRED = object()
+
+Command = Callable[[dict[str, Any]], Any]
+
+
+class PageStore(Assets):
+    """In-memory pages served to the webviews (no files, no frontend build)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pages: dict[str, bytes] = {WARM_PAGE: b"<!doctype html><title></title>"}
+
+    def put(self, key: str, html: str) -> None:
+        """Serve ``html`` at ``tauri://localhost/<key>``."""
+        self._pages[key] = html.encode("utf-8")
+
+    def drop(self, key: str) -> None:
+        """Forget a page (its window closed)."""
+        self._pages.pop(key, None)
+
+    def get(self, key: str) -> bytes | None:  # called by Tauri: must never raise
+        try:
+            return self._pages.get(str(key).lstrip("/"))
+        except Exception:
+            return None
+
+    def iter(self) -> Iterator[tuple[str, bytes]]:
+        return iter(list(self._pages.items()))
+
+
+@dataclass
+class HostWindow:
+    """One Tauri window and what the host knows about it."""
+
+    tauri_label: str
+    native: WebviewWindow
+    label: str | None = None  # the user's label; None while the window waits in the pool
+    attached: bool = False  # the page's listener is registered: emits may go out
+    backlog: list[str] = field(default_factory=list)
+    evals: dict[str, Any] = field(default_factory=dict)  # eval id -> request_id
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    state: dict[str, Any] = field(default_factory=dict)  # values Tauri cannot read back
+
+
+class Output:
+    """The protocol stream: lines are queued by any thread and written by one."""
+
+    def __init__(self, fd: int) -> None:
+        self._stream = os.fdopen(fd, "wb", buffering=0)
+        self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="wry-host-out", daemon=True)
+        self._thread.start()
+
+    def write(self, line: str) -> None:
+        """Queue one complete line (ends with a newline)."""
+        self._queue.put(line)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Write what is queued, then stop."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            lines = [self._queue.get()]
+            while True:
+                try:
+                    lines.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            done = None in lines
+            data = "".join(line for line in lines if line is not None).encode("utf-8")
+            try:
+                self._stream.write(data)
+            except OSError:
+                return  # the parent is gone; the reader's EOF ends the app
+            if done:
+                return
+
+
+class HostApp:
+    """Executes the parent's commands against real windows and reports what pages send."""
+
+    def __init__(self, workdir: Path, out: Output) -> None:
+        self.workdir = workdir
+        self.out = out
+        self.pages = PageStore()
+        self.app: AppHandle | None = None
+        self.max_line = int(os.environ.get(wire.MAX_LINE_ENV, wire.DEFAULT_MAX_LINE))
+        self.warm_target = int(os.environ.get(wire.WARM_ENV, "1"))
+        self._lock = threading.RLock()
+        self._windows: dict[str, HostWindow] = {}  # user label -> window
+        self._by_tauri: dict[str, HostWindow] = {}  # tauri label -> window
+        self._warm: list[HostWindow] = []
+        self._ids = itertools.count(1)
+        self._base_url = "tauri://localhost/"
+        self._exiting = False
+        self.exit_code = 0
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.commands: dict[str, Command] = {
+            "create": self.cmd_create,
+            "emit": self.cmd_emit,
+            "eval_js": self.cmd_eval_js,
+            "close": self.cmd_close,
+            "hide": self.cmd_hide,
+            "show": self.cmd_show,
+            "set_content": self.cmd_set_content,
+            "set_theme": self.cmd_set_theme,
+            "window_get": self.cmd_window_get,
+            "window_call": self.cmd_window_call,
+            "list_windows": self.cmd_list_windows,
+            "ping": lambda message: {"pid": os.getpid()},
+        }
+        self.invoke_commands: dict[str, Callable[[HostWindow, bytes], None]] = {
+            wire.CMD_EVENTS: self._page_events,
+            wire.CMD_ATTACH: self._attach,
+        }
+        #: ``listener(event, label, native)`` with event "created" or "closed".
+        self.window_listeners: list[Callable[[str, str, WebviewWindow], None]] = []
+
+    # -- Tauri configuration -------------------------------------------------------------------
+
+    def tauri_config(self, setup: tauri_plugins.TauriSetup) -> dict[str, Any]:
+        """The whole Tauri config, built at run time (no tauri.conf.json content needed)."""
+        extra = tauri_plugins.tauri_config(setup)
+        return {
+            "identifier": "dev.wry.native",
+            "productName": "wry",
+            "version": "0.1.0",
+            "build": {"frontendDist": str(self.workdir)},
+            "app": {
+                "withGlobalTauri": True,
+                "windows": [],
+                "security": {"csp": None, **extra["app"]["security"]},
+            },
+            "plugins": extra["plugins"],
+        }
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Build the app on this (main) thread and run it until asked to exit."""
+        setup = tauri_plugins.setup_from_environment()
+        (self.workdir / "tauri.conf.json").write_text("{}", encoding="utf-8")
+        context = context_factory(self.workdir, tauri_config=self.tauri_config(setup))
+        context.set_assets(self.pages)
+        app = builder_factory().build(
+            context=context,
+            invoke_handler=self._on_invoke,
+            setup=self._on_setup,
+            plugins=tauri_plugins.init_plugins(setup),
+        )
+        app.run_return(self._on_run_event)
+        return self.exit_code
+
+    def _on_setup(self, app_handle: AppHandle) -> None:
+        self.app = app_handle
+        load_extensions(self)
+        threading.Thread(target=self._read_commands, name="wry-host-in", daemon=True).start()
+        threading.Thread(target=self._run_tasks, name="wry-host-tasks", daemon=True).start()
+        threading.Thread(target=self._wait_for_sigterm, name="wry-host-sig", daemon=True).start()
+        for _ in range(self.warm_target):
+            self._tasks.put(self._add_warm_window)
+        self.out.write(
+            json.dumps(
+                {"type": "ready", "pid": os.getpid(), "protocol": 1, "warm": self.warm_target}
+            )
+            + "\n"
+        )
+
+    def request_exit(self, code: int = 0) -> None:
+        """Leave the run loop (stdin EOF, SIGTERM, parent death); force it if Tauri hangs."""
+        with self._lock:
+            if self._exiting:
+                return
+            self._exiting = True
+        self.exit_code = code
+        timer = threading.Timer(EXIT_GRACE_S, self._force_exit)
+        timer.daemon = True
+        timer.start()
+        if self.app is not None:
+            self.app.exit(code)
+
+    def _force_exit(self) -> None:
+        self.out.close(0.5)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        os._exit(self.exit_code)
+
+    def _wait_for_sigterm(self) -> None:
+        signal.sigwait({signal.SIGTERM})
+        self.request_exit(0)
+
+    def _on_run_event(self, _app: AppHandle, event: Any) -> None:
+        # Runs on the main thread; must never raise.
+        try:
+            if isinstance(event, RunEvent.ExitRequested):
+                if event.code is None and not self._exiting:
+                    event.api.prevent_exit()  # the last window closed: stay up for the next
+            elif isinstance(event, RunEvent.WindowEvent) and isinstance(
+                event.event, WindowEvent.Destroyed
+            ):
+                self._window_destroyed(event.label)
+        except Exception:
+            log.exception("run event %r failed", event)
+
+    # -- reading commands ----------------------------------------------------------------------
+
+    def _read_commands(self) -> None:
+        stdin = sys.stdin.buffer
+        while True:
+            raw = stdin.readline(self.max_line + 1)
+            if not raw:
+                break
+            if len(raw) > self.max_line and not raw.endswith(b"\n"):
+                size = len(raw) + _discard_line(stdin)
+                self.out.write(
+                    wire.reply_line(
+                        None,
+                        error=f"line too long: {size} bytes exceed the limit of {self.max_line}",
+                    )
+                )
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.out.write(wire.reply_line(None, error=f"line is not UTF-8: {exc}"))
+                continue
+            if line.strip():
+                self.handle_line(line)
+        self.request_exit(0)
+
+    def handle_line(self, line: str) -> None:
+        """Execute one request line; every failure becomes an error reply."""
+        fast = wire.split_fast_emit(line)
+        if fast is not None:
+            try:
+                self.emit_batch(fast[0], fast[1])
+            except Exception as exc:
+                self.out.write(wire.reply_line(None, error=f"emit failed: {exc}"))
+            return
+        request_id = None
+        try:
+            message = wire.parse_request(line)
+            request_id = message.get("request_id")
+            handler = self.commands.get(message["action"])
+            if handler is None:
+                known = ", ".join(sorted(self.commands))
+                raise wire.WireError(f"unknown action {message['action']!r}; known: {known}")
+            result = handler(message)
+        except Exception as exc:
+            self.out.write(wire.reply_line(request_id, error=_describe(exc)))
+            return
+        if request_id is not None and result is not DEFERRED:
+            self.out.write(wire.reply_line(request_id, result))
+
+    # -- windows ---------------------------------------------------------------------------------
+
+    def window(self, label: str) -> HostWindow:
+        """The open window with user label ``label``."""
+        with self._lock:
+            found = self._windows.get(label)
+        if found is None:
+            raise LookupError(f"no window labelled {label!r}")
+        return found
+
+    def _build(self, url: Any, **kwargs: Any) -> HostWindow:
+        assert self.app is not None
+        tauri_label = f"wry-win-{next(self._ids)}"
+        kwargs.setdefault("data_directory", str(self.workdir / "webdata"))
+
+        def on_navigation(_url: str) -> bool:
+            return self._navigating(tauri_label)
+
+        native = WebviewWindowBuilder.build(
+            self.app, tauri_label, url, on_navigation=on_navigation, **kwargs
+        )
+        window = HostWindow(tauri_label, native)
+        with self._lock:
+            self._by_tauri[tauri_label] = window
+        return window
+
+    def _add_warm_window(self) -> None:
+        with self._lock:
+            if self._exiting or len(self._warm) >= self.warm_target:
+                return
+        window = self._build(WebviewUrl.App(WARM_PAGE), visible=False, title="wry")
+        with self._lock:
+            self._warm.append(window)
+
+    def _navigating(self, tauri_label: str) -> bool:
+        # A new page is loading: hold emits until its adapter attaches again.
+        window = self._by_tauri.get(tauri_label)
+        if window is not None:
+            window.attached = False
+        return True
+
+    def cmd_create(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Open a window: ``label`` plus ``page`` (a complete page), ``html`` or ``url``."""
+        label = message.get("label")
+        if not isinstance(label, str) or not _LABEL.match(label):
+            raise ValueError(f"invalid window label {label!r}: use [A-Za-z0-9-/:_.], 1-200 chars")
+        with self._lock:
+            if label in self._windows:
+                raise ValueError(f"a window labelled {label!r} already exists")
+        title = str(message.get("title") or "wry")
+        width, height = float(message.get("width") or 800), float(message.get("height") or 600)
+        visible = bool(message.get("visible", True))
+        key = f"p/{label}.html"
+        url = message.get("url")
+        if url is None:
+            page = message.get("page", message.get("html"))
+            if not isinstance(page, str):
+                raise ValueError("create needs 'page' (or 'html') as a string, or a 'url'")
+            self.pages.put(key, page)
+        window = None if url is not None else self._take_warm()
+        if window is not None:
+            window.native.set_title(title)
+            window.native.set_size(window_control.logical_size(width, height))
+            window.native.navigate(self._base_url + key)
+            if visible:
+                window.native.show()
+            warm = True
+        else:
+            target = WebviewUrl.External(url) if url is not None else WebviewUrl.App(key)
+            window = self._build(target, title=title, inner_size=(width, height), visible=visible)
+            warm = False
+        window.label = label
+        with self._lock:
+            self._windows[label] = window
+        for listener in self.window_listeners:
+            _safely(listener, "created", label, window.native)
+        return {"label": label, "warm": warm}
+
+    def _take_warm(self) -> HostWindow | None:
+        with self._lock:
+            window = self._warm.pop(0) if self._warm else None
+        return window
+
+    def _refill_warm(self) -> None:
+        with self._lock:
+            short = self.warm_target - len(self._warm)
+        for _ in range(short):
+            self._tasks.put(self._add_warm_window)
+
+    def _run_tasks(self) -> None:
+        while True:
+            task = self._tasks.get()
+            try:
+                task()
+            except Exception:
+                log.exception("background task failed")
+
+    def cmd_close(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Destroy a window (no ``window:closed`` notification: the parent asked)."""
+        window = self._forget(message["label"], "closed")
+        if window is not None:
+            window.native.destroy()
+        return {"closed": window is not None}
+
+    def _forget(self, label: str, reason: str) -> HostWindow | None:
+        with self._lock:
+            window = self._windows.pop(label, None)
+        if window is None:
+            return None
+        self.pages.drop(f"p/{label}.html")
+        with window.lock:
+            evals, window.evals = window.evals, {}
+        for request_id in evals.values():
+            self.out.write(wire.reply_line(request_id, error=f"window {label!r} was {reason}"))
+        for listener in self.window_listeners:
+            _safely(listener, "closed", label, window.native)
+        return window
+
+    def _window_destroyed(self, tauri_label: str) -> None:
+        with self._lock:
+            window = self._by_tauri.pop(tauri_label, None)
+            if window in self._warm:
+                self._warm.remove(window)
+        if window is None or window.label is None:
+            return
+        if self._forget(window.label, "closed by the user") is not None:
+            self.out.write(
+                wire.event_line(
+                    window.label,
+                    "window:closed",
+                    {"label": window.label, "reason": "closed by the user"},
+                )
+            )
+
+    def cmd_hide(self, message: dict[str, Any]) -> None:
+        """Hide without destroying."""
+        self.window(message["label"]).native.hide()
+
+    def cmd_show(self, message: dict[str, Any]) -> None:
+        """Show a hidden window."""
+        self.window(message["label"]).native.show()
+
+    def cmd_list_windows(self, message: dict[str, Any]) -> dict[str, Any]:
+        """User labels of the open windows and the size of the warm pool (diagnostics)."""
+        with self._lock:
+            return {"windows": sorted(self._windows), "warm": len(self._warm)}
+
+    def cmd_window_get(self, message: dict[str, Any]) -> Any:
+        """Read one window property (``name``) through the window-control table."""
+        window = self.window(message["label"])
+        return window_control.get(window.native, str(message["name"]), window.state)
+
+    def cmd_window_call(self, message: dict[str, Any]) -> Any:
+        """Call one window method (``method``, ``args``) through the window-control table."""
+        window = self.window(message["label"])
+        args = message.get("args") or []
+        if not isinstance(args, list):
+            raise ValueError("'args' must be a list")
+        return window_control.call(window.native, str(message["method"]), args, window.state)
+
+    # -- Python -> page --------------------------------------------------------------------------
+
+    def emit_batch(self, label: str, batch: str) -> None:
+        """Send a batch (JSON array text) to the page, or hold it until the page listens."""
+        window = self.window(label)
+        with window.lock:
+            if window.attached:
+                self._emit_now(window, batch)
+            else:
+                window.backlog.append(batch)
+
+    def _emit_now(self, window: HostWindow, batch: str) -> None:
+        assert self.app is not None
+        target = EventTarget.WebviewWindow(window.tauri_label)
+        Emitter.emit_str_to(self.app, target, wire.PAGE_EVENT, batch)
+
+    def _emit_events(self, label: str, events: list[dict[str, Any]]) -> None:
+        self.emit_batch(label, json.dumps(events, ensure_ascii=False, allow_nan=False))
+
+    def cmd_emit(self, message: dict[str, Any]) -> None:
+        """``{label, event, payload}`` (the seed's form) or ``{label, batch: [...]}``."""
+        label = message["label"]
+        if "batch" in message:
+            batch = message["batch"]
+            if not isinstance(batch, list):
+                raise ValueError("'batch' must be a list of {type, data} events")
+            self._emit_events(label, batch)
+            return
+        event = message.get("event")
+        if not isinstance(event, str):
+            raise ValueError("emit needs 'event' (a string) or 'batch'")
+        self._emit_events(label, [{"type": event, "data": message.get("payload")}])
+
+    def cmd_eval_js(self, message: dict[str, Any]) -> Any:
+        """Run ``script`` in the page; the reply carries its value (promises are awaited)."""
+        label, script = message["label"], message.get("script")
+        if not isinstance(script, str):
+            raise ValueError("eval_js needs 'script' as a string")
+        request_id = message.get("request_id")
+        window = self.window(label)
+        if request_id is None:
+            self._emit_events(label, [{"type": "pywry:eval", "data": {"id": "", "script": script}}])
+            return None
+        eval_id = f"e{request_id}"
+        with window.lock:
+            window.evals[eval_id] = request_id
+        self._emit_events(
+            label, [{"type": "pywry:eval", "data": {"id": eval_id, "script": script}}]
+        )
+        return DEFERRED
+
+    def cmd_set_content(self, message: dict[str, Any]) -> None:
+        """Replace the page's content with ``html`` (the bridge stays, ``pywry:ready`` fires)."""
+        html = message.get("html")
+        if not isinstance(html, str):
+            raise ValueError("set_content needs 'html' as a string")
+        payload: dict[str, Any] = {"html": html, "css": [], "scripts": []}
+        payload["title"] = message.get("title")
+        self._emit_events(message["label"], [{"type": "pywry:update-content", "data": payload}])
+
+    def cmd_set_theme(self, message: dict[str, Any]) -> None:
+        """Switch the page between ``dark`` and ``light``."""
+        theme = message.get("theme")
+        if theme not in ("dark", "light"):
+            raise ValueError(f"theme must be 'dark' or 'light', not {theme!r}")
+        self._emit_events(
+            message["label"], [{"type": "pywry:update-theme", "data": {"theme": theme}}]
+        )
+
+    # -- page -> Python (tokio threads: queue only, never block, never raise) ----------------------
+
+    def _on_invoke(self, invoke: Any) -> None:
+        try:
+            command = invoke.command
+            resolver = invoke.bind_to({"body": None, "webview_window": None})
+            if resolver is None:
+                return
+            arguments = resolver.arguments
+            window = self._by_tauri.get(arguments["webview_window"].label())
+            handler = self.invoke_commands.get(command)
+            if window is None or window.label is None or handler is None:
+                resolver.reject(f"wry: command {command!r} is not available here")
+                return
+            handler(window, arguments["body"])
+            resolver.resolve("null")
+        except Exception:
+            log.exception("page command failed")
+
+    def _attach(self, window: HostWindow, _body: bytes) -> None:
+        with window.lock:
+            window.attached = True
+            backlog, window.backlog = window.backlog, []
+            if backlog:
+                self._emit_now(window, _merge_batches(backlog))
+        self._refill_warm()
+
+    def _page_events(self, window: HostWindow, body: bytes) -> None:
+        if window.evals and b"pywry:eval-result" in body:
+            body = self._take_eval_results(window, body)
+        if b"\n" in body or b"\r" in body:  # not what JSON.stringify writes: re-encode
+            body = json.dumps(json.loads(body), ensure_ascii=False).encode("utf-8")
+        if window.label is not None and body != b"[]":
+            self.out.write(wire.events_line(window.label, body.decode("utf-8")))
+
+    def _take_eval_results(self, window: HostWindow, body: bytes) -> bytes:
+        events = json.loads(body)
+        kept = []
+        for event in events:
+            data = event.get("data") if isinstance(event, dict) else None
+            if not isinstance(data, dict):
+                kept.append(event)
+                continue
+            eval_id = data.get("id")
+            if event.get("type") == "pywry:eval-result" and eval_id in window.evals:
+                with window.lock:
+                    request_id = window.evals.pop(eval_id, None)
+                if data.get("ok"):
+                    self.out.write(wire.reply_line(request_id, data.get("value")))
+                else:
+                    error = data.get("error") or "the script failed"
+                    self.out.write(wire.reply_line(request_id, error=f"JavaScript error: {error}"))
+            else:
+                kept.append(event)
+        return json.dumps(kept, ensure_ascii=False).encode("utf-8")
+
+
+def _merge_batches(batches: list[str]) -> str:
+    """Join JSON array texts into one array, in order, without decoding them."""
+    inner = [b.strip()[1:-1].strip() for b in batches]
+    return "[" + ",".join(part for part in inner if part) + "]"
+
+
+def _discard_line(stream: Any, chunk: int = 1 << 20) -> int:
+    """Skip the rest of an oversize line; return how many bytes were skipped."""
+    skipped = 0
+    while True:
+        part = stream.readline(chunk)
+        skipped += len(part)
+        if not part or part.endswith(b"\n"):
+            return skipped
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return str(exc) or type(exc).__name__
+
+
+def _safely(listener: Callable[..., Any], *args: Any) -> None:
+    try:
+        listener(*args)
+    except Exception:
+        log.exception("window listener %r failed", listener)
+
+
+def load_extensions(host: HostApp) -> None:
+    """Let child-side feature modules (menus, tray, …) register commands with the host.
+
+    A module listed in ``EXTENSIONS`` that defines ``register(host)`` is called once at setup.
+    """
+    import importlib
+
+    for name in EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        register = getattr(module, "register", None)
+        if register is not None:
+            try:
+                register(host)
+            except Exception:
+                log.exception("host extension %s failed to register", name)
+
+
+#: Child-side modules that may extend the host (each optional).
+EXTENSIONS = ("wry_native.menus_host", "wry_native.tray_host")
+
+
+def run_host(workdir: str, protocol_fd: int) -> int:
+    """Entry point used by ``python -m wry_native.host`` after the process is prepared."""
+    logging.basicConfig(level=os.environ.get("WRYNATIVE_LOG", "WARNING"), stream=sys.stderr)
+    path = Path(workdir)
+    out = Output(protocol_fd)
+    host = HostApp(path, out)
+    try:
+        code = host.run()
+    finally:
+        out.close()
+        shutil.rmtree(path, ignore_errors=True)
+    return code
+
+
+__all__ = ["DEFERRED", "HostApp", "HostWindow", "PageStore", "run_host"]

@@ -1,0 +1,414 @@
+"""The parent's side of the child host: spawn it, talk JSON lines to it, notice its death.
+
+Threads, all daemons:
+
+- *lifetime*: starts the child and waits for it. The parent-death signal of a Linux child
+  fires when the **thread** that forked it ends, so the child is forked from this thread, which
+  lives exactly as long as the child.
+- *reader*: reads the child's stdout. Replies resolve their request by ``request_id`` only, so
+  a reply that comes after its request timed out is dropped and cannot shift later replies.
+  Page events are handed to the dispatcher.
+- *dispatcher*: runs Python callbacks in the order events arrived. Because it is not the
+  reader, a callback may make synchronous calls (``eval_js``, window getters) safely.
+- *writer* (``Outbox``): writes requests in order and coalesces emits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import itertools
+import json
+import logging
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import weakref
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING, Any
+
+from wry_native import wire
+from wry_native.outbox import Outbox, OutboxClosed
+
+if TYPE_CHECKING:
+    from wry.settings import PyWrySettings
+    from wry.widget import BaseWidget
+
+log = logging.getLogger("wry_native.runtime")
+
+START_TIMEOUT_S = 30.0
+REQUEST_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 3.0
+
+
+class NativeHostError(RuntimeError):
+    """The child host is not running (it failed to start, exited or crashed)."""
+
+
+class NativeCallError(RuntimeError):
+    """The child host refused or failed a request; the message is the host's reason."""
+
+
+class NativeTimeout(TimeoutError):
+    """No reply within the timeout; later calls are not affected (replies match by id)."""
+
+
+class NativeRuntime:
+    """One child host process and the windows it owns."""
+
+    def __init__(self, settings: PyWrySettings | None = None) -> None:
+        self._settings = settings
+        self._ids = itertools.count(1)
+        self._pending: dict[str, Future[Any]] = {}
+        self._pending_lock = threading.Lock()
+        self._handles: dict[str, BaseWidget] = {}
+        self._events: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
+        self._ready = threading.Event()
+        self._started = threading.Event()
+        self._dead = threading.Event()
+        self._start_error: BaseException | None = None
+        self.exit_code: int | None = None
+        self.pid: int | None = None
+        self.rejected = 0  # error replies without a request id, and undeliverable events
+        self.workdir = tempfile.mkdtemp(prefix="wry-native-")
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._outbox: Outbox | None = None
+        self._reader: threading.Thread | None = None
+        self._dispatcher = threading.Thread(
+            target=self._dispatch_loop, name="wry-native-dispatch", daemon=True
+        )
+
+    # -- lifetime ----------------------------------------------------------------------------------
+
+    def start(self, timeout: float = START_TIMEOUT_S) -> NativeRuntime:
+        """Start the child and wait for its ready line; raise NativeHostError on failure."""
+        self._dispatcher.start()
+        threading.Thread(target=self._lifetime, name="wry-native-life", daemon=True).start()
+        if not self._ready.wait(timeout) or self._dead.is_set():
+            reason = self._start_error or f"exit code {self.exit_code}"
+            self.kill()
+            raise NativeHostError(f"the native host did not start: {reason}")
+        return self
+
+    def _command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "wry_native.host",
+            "--dir",
+            self.workdir,
+            "--parent",
+            str(os.getpid()),
+        ]
+
+    def _environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        if self._settings is not None:
+            from wry_native.tauri_plugins import child_environment
+
+            env.update(child_environment(self._settings))
+            env[wire.WARM_ENV] = str(self._settings.warm_windows)
+        return env
+
+    def _lifetime(self) -> None:
+        try:
+            proc = subprocess.Popen(
+                self._command(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=self._environment(),
+                close_fds=True,
+            )
+        except BaseException as exc:
+            self._start_error = exc
+            self._finish(None)
+            return
+        self._proc, self.pid = proc, proc.pid
+        assert proc.stdin is not None
+        stdin = proc.stdin
+
+        def write(text: str) -> None:
+            stdin.write(text.encode("utf-8"))
+            stdin.flush()
+
+        self._outbox = Outbox(write)
+        self._reader = threading.Thread(target=self._read_loop, name="wry-native-read", daemon=True)
+        self._reader.start()
+        self._started.set()
+        code = proc.wait()
+        self._reader.join(5)
+        self._finish(code)
+
+    def _finish(self, code: int | None) -> None:
+        """The child is gone: fail pending calls, close every window, clean up."""
+        self.exit_code = code
+        self._dead.set()
+        self._ready.set()
+        if self._outbox is not None:
+            self._outbox.close()
+        error = NativeHostError(self._death_message())
+        with self._pending_lock:
+            pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(error)
+        for label in list(self._handles):
+            self._events.put(("closed", (label, "the native host exited")))
+        self._events.put(None)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _death_message(self) -> str:
+        code = self.exit_code
+        if code is None:
+            return f"the native host could not be started: {self._start_error}"
+        if code < 0:
+            return f"the native host was killed by signal {-code}"
+        return f"the native host exited with code {code}"
+
+    @property
+    def alive(self) -> bool:
+        """True until the child has exited."""
+        return not self._dead.is_set()
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        """Close the child's stdin (it exits on EOF); kill it if it does not go in time."""
+        if self._dead.is_set():
+            return
+        proc = self._proc
+        if proc is not None and self._outbox is not None:
+            self._outbox.close()
+            try:
+                if proc.stdin is not None:
+                    proc.stdin.close()
+            except OSError:
+                pass
+        if not self._dead.wait(timeout):
+            self.kill()
+
+    def kill(self) -> None:
+        """End the child at once (SIGKILL); its WebKit helpers follow."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        if proc is not None:
+            self._dead.wait(STOP_TIMEOUT_S)
+
+    # -- requests ----------------------------------------------------------------------------------
+
+    def call(self, action: str, fields: dict[str, Any]) -> Future[Any]:
+        """Send a request; the Future resolves with the reply's result (or its error)."""
+        request_id = str(next(self._ids))
+        future: Future[Any] = Future()
+        if self._dead.is_set():
+            future.set_exception(NativeHostError(self._death_message()))
+            return future
+        with self._pending_lock:
+            self._pending[request_id] = future
+        try:
+            self._send_line(wire.request_line(action, fields, request_id))
+        except BaseException as exc:
+            with self._pending_lock:
+                self._pending.pop(request_id, None)
+            if not future.done():
+                future.set_exception(exc)
+        future.request_id = request_id  # type: ignore[attr-defined]
+        return future
+
+    def request(self, action: str, fields: dict[str, Any], timeout: float | None = None) -> Any:
+        """Send a request and wait for its result; raises the host's error or NativeTimeout."""
+        if threading.current_thread() is self._reader:
+            raise RuntimeError(
+                f"{action!r} waits for the native host's reply, which this thread (the reader) "
+                "would have to read: it would deadlock. Call it from another thread."
+            )
+        future = self.call(action, fields)
+        wait = REQUEST_TIMEOUT_S if timeout is None else timeout
+        try:
+            return future.result(wait)
+        except FutureTimeout:
+            with self._pending_lock:
+                self._pending.pop(getattr(future, "request_id", ""), None)
+            raise NativeTimeout(f"no reply to {action!r} within {wait} s") from None
+
+    async def request_async(
+        self, action: str, fields: dict[str, Any], timeout: float | None = None
+    ) -> Any:
+        """The awaitable form of :meth:`request`, for asyncio code."""
+        future = self.call(action, fields)
+        wait = REQUEST_TIMEOUT_S if timeout is None else timeout
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), wait)
+        except TimeoutError:
+            with self._pending_lock:
+                self._pending.pop(getattr(future, "request_id", ""), None)
+            raise NativeTimeout(f"no reply to {action!r} within {wait} s") from None
+
+    def send_line(self, line: str) -> None:
+        """Send a raw line to the child (tests and tools; normal code uses ``call``)."""
+        self._send_line(line if line.endswith("\n") else line + "\n")
+
+    def _send_line(self, line: str) -> None:
+        if self._outbox is None or self._dead.is_set():
+            raise NativeHostError(self._death_message() if self._dead.is_set() else "not started")
+        try:
+            self._outbox.line(line)
+        except OutboxClosed:
+            raise NativeHostError("the native host is not running") from None
+
+    def emit(self, label: str, encoded_event: str) -> None:
+        """Fire-and-forget: queue an encoded event for window ``label`` (coalesced)."""
+        if self._outbox is None or self._dead.is_set():
+            raise NativeHostError("the native host is not running")
+        try:
+            self._outbox.emit(label, encoded_event)
+        except OutboxClosed:
+            raise NativeHostError("the native host is not running") from None
+
+    # -- windows -----------------------------------------------------------------------------------
+
+    def register(self, handle: BaseWidget) -> None:
+        """Route events for ``handle.label`` to ``handle``."""
+        self._handles[handle.label] = handle
+
+    def unregister(self, label: str) -> None:
+        """Stop routing events for ``label``."""
+        self._handles.pop(label, None)
+
+    @property
+    def labels(self) -> list[str]:
+        """Labels of the windows this child owns."""
+        return list(self._handles)
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def _read_loop(self) -> None:
+        assert self._proc is not None and self._proc.stdout is not None
+        for raw in self._proc.stdout:
+            try:
+                message = json.loads(raw)
+            except ValueError:
+                self.rejected += 1
+                log.warning("unreadable line from the native host: %.200r", raw)
+                continue
+            if not isinstance(message, dict):
+                self.rejected += 1
+                continue
+            try:
+                self._route(message)
+            except Exception:
+                log.exception("could not route %.200r", raw)
+
+    def _route(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "events":
+            self._events.put(("events", (message.get("label"), message.get("events"))))
+        elif kind == "event":
+            label, event_type = message.get("label"), message.get("event_type")
+            if event_type == "window:closed":
+                reason = (message.get("data") or {}).get("reason", "closed")
+                self._events.put(("closed", (label, reason)))
+            else:
+                batch = [{"type": event_type, "data": message.get("data")}]
+                self._events.put(("events", (label, batch)))
+        elif kind == "ready":
+            self._ready.set()
+        elif kind is None:
+            self._resolve(message)
+        else:
+            log.debug("ignoring notification %r", kind)
+
+    def _resolve(self, message: dict[str, Any]) -> None:
+        request_id = message.get("request_id")
+        with self._pending_lock:
+            future = self._pending.pop(str(request_id), None) if request_id is not None else None
+        if future is None:
+            if not message.get("success", True):
+                self.rejected += 1
+                log.warning("the native host reported: %s", message.get("error"))
+            return
+        if message.get("success"):
+            future.set_result(message.get("result"))
+        else:
+            future.set_exception(NativeCallError(str(message.get("error"))))
+
+    def _dispatch_loop(self) -> None:
+        while True:
+            item = self._events.get()
+            if item is None:
+                return
+            kind, payload = item
+            try:
+                if kind == "events":
+                    self._deliver(*payload)
+                else:
+                    label, reason = payload
+                    handle = self._handles.pop(label, None)
+                    if handle is not None:
+                        handle.mark_closed(reason)
+            except Exception:
+                log.exception("dispatching %s failed", kind)
+
+    def _deliver(self, label: Any, events: Any) -> None:
+        handle = self._handles.get(label)
+        if handle is None or not isinstance(events, list):
+            self.rejected += 1
+            log.warning("events for unknown window %r dropped", label)
+            return
+        for event in events:
+            if isinstance(event, dict) and isinstance(event.get("type"), str):
+                handle.dispatch_from_page(event["type"], event.get("data"))
+            else:
+                self.rejected += 1
+                log.warning("malformed event from %r dropped: %.200r", label, event)
+
+
+# -- one runtime per settings, restarted after a crash ---------------------------------------
+
+_runtimes: dict[str, NativeRuntime] = {}
+_runtimes_lock = threading.Lock()
+_all: weakref.WeakSet[NativeRuntime] = weakref.WeakSet()
+
+
+def _key(settings: PyWrySettings | None) -> str:
+    if settings is None:
+        return ""
+    from wry_native.tauri_plugins import resolve
+
+    return f"{resolve(settings).to_json()}|{settings.warm_windows}"
+
+
+def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
+    """The running child for these settings, starting a fresh one when there is none."""
+    key = _key(settings)
+    with _runtimes_lock:
+        runtime = _runtimes.get(key)
+        if runtime is not None and runtime.alive:
+            return runtime
+        runtime = NativeRuntime(settings)
+        _runtimes[key] = runtime
+        _all.add(runtime)
+        try:
+            return runtime.start()
+        except BaseException:
+            _runtimes.pop(key, None)
+            raise
+
+
+def stop_all() -> None:
+    """Stop every child host (at exit, and by ``PyWry.destroy`` through the transport)."""
+    with _runtimes_lock:
+        runtimes = list(_all)
+        _runtimes.clear()
+    for runtime in runtimes:
+        try:
+            runtime.stop()
+        except Exception:
+            log.exception("stopping the native host failed")
+
+
+atexit.register(stop_all)

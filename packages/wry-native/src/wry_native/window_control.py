@@ -1,0 +1,167 @@
+"""Window control inside the child: the getters and methods ``WindowProxy`` may reach.
+
+Only names in these tables can be called over the wire. Where Tauri's own getter does not
+report what the window manager did (notes/native-linux.md Q3: ``is_fullscreen`` answers True
+on Linux without any effect when no WM runs; ``is_always_on_top`` stays False after it took
+effect; there is no zoom getter), the host answers from real geometry or from what it set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pytauri import Position, Size
+from pytauri.webview import WebviewWindow
+
+State = dict[str, Any]
+
+
+def logical_size(width: float, height: float) -> Any:
+    """A Tauri logical size."""
+    return Size.Logical((float(width), float(height)))
+
+
+def _size(value: Any) -> dict[str, int]:
+    width, height = value
+    return {"width": int(width), "height": int(height)}
+
+
+def _position(value: Any) -> dict[str, int]:
+    x, y = value
+    return {"x": int(x), "y": int(y)}
+
+
+def really_fullscreen(window: WebviewWindow) -> bool:
+    """Fullscreen as the user sees it: Tauri says so *and* the window covers its monitor."""
+    if not window.is_fullscreen():
+        return False
+    monitor = window.current_monitor()
+    if monitor is None:
+        return True
+    width, height = window.outer_size()
+    mon_width, mon_height = monitor.size
+    return (int(width), int(height)) == (int(mon_width), int(mon_height))
+
+
+GETTERS: dict[str, Callable[[WebviewWindow, State], Any]] = {
+    "is_maximized": lambda w, s: w.is_maximized(),
+    "is_minimized": lambda w, s: w.is_minimized(),
+    "is_fullscreen": lambda w, s: really_fullscreen(w),
+    "is_focused": lambda w, s: w.is_focused(),
+    "is_visible": lambda w, s: w.is_visible(),
+    "is_decorated": lambda w, s: w.is_decorated(),
+    "is_resizable": lambda w, s: w.is_resizable(),
+    "is_always_on_top": lambda w, s: bool(s.get("always_on_top", w.is_always_on_top())),
+    "is_content_protected": lambda w, s: bool(s.get("content_protected", False)),
+    "is_devtools_open": lambda w, s: w.is_devtools_open(),
+    "title": lambda w, s: w.title(),
+    "url": lambda w, s: str(w.url()),
+    "inner_size": lambda w, s: _size(w.inner_size()),
+    "outer_size": lambda w, s: _size(w.outer_size()),
+    "inner_position": lambda w, s: _position(w.inner_position()),
+    "outer_position": lambda w, s: _position(w.outer_position()),
+    "scale_factor": lambda w, s: w.scale_factor(),
+    "zoom": lambda w, s: float(s.get("zoom", 1.0)),
+    "background_color": lambda w, s: s.get("background_color"),
+}
+
+
+def _optional_size(args: list[Any]) -> Any:
+    return None if not args or args[0] is None else logical_size(args[0], args[1])
+
+
+def _set_focus(window: WebviewWindow, args: list[Any], state: State) -> None:
+    # A minimized or hidden window cannot take focus: bring it back first.
+    if window.is_minimized():
+        window.unminimize()
+    if not window.is_visible():
+        window.show()
+    window.set_focus()
+
+
+def _remember(key: str, convert: Callable[[Any], Any], method: str) -> Callable[..., None]:
+    def call(window: WebviewWindow, args: list[Any], state: State) -> None:
+        value = convert(args[0])
+        getattr(window, method)(value)
+        state[key] = value
+
+    return call
+
+
+def _set_background_color(window: WebviewWindow, args: list[Any], state: State) -> None:
+    if len(args) == 1 and args[0] is None:
+        window.set_background_color(None)
+        state.pop("background_color", None)
+        return
+    rgba = [int(v) for v in (args[0] if len(args) == 1 else args)]
+    if len(rgba) == 3:
+        rgba.append(255)
+    if len(rgba) != 4 or not all(0 <= v <= 255 for v in rgba):
+        raise ValueError("background colour must be (r, g, b) or (r, g, b, a), each 0-255")
+    window.set_background_color((rgba[0], rgba[1], rgba[2], rgba[3]))
+    state["background_color"] = rgba
+
+
+def _no_args(method: str) -> Callable[..., None]:
+    return lambda window, args, state: getattr(window, method)()
+
+
+def _one_arg(method: str, convert: Callable[[Any], Any]) -> Callable[..., None]:
+    return lambda window, args, state: getattr(window, method)(convert(args[0]))
+
+
+def _set_zoom(window: WebviewWindow, args: list[Any], state: State) -> None:
+    factor = float(args[0])
+    if not 0.1 <= factor <= 10:
+        raise ValueError(f"zoom must be between 0.1 and 10, not {factor}")
+    window.set_zoom(factor)
+    state["zoom"] = factor
+
+
+METHODS: dict[str, Callable[[WebviewWindow, list[Any], State], Any]] = {
+    "set_title": _one_arg("set_title", str),
+    "set_size": lambda w, a, s: w.set_size(logical_size(a[0], a[1])),
+    "set_min_size": lambda w, a, s: w.set_min_size(_optional_size(a)),
+    "set_max_size": lambda w, a, s: w.set_max_size(_optional_size(a)),
+    "set_position": lambda w, a, s: w.set_position(Position.Logical((float(a[0]), float(a[1])))),
+    "center": _no_args("center"),
+    "maximize": _no_args("maximize"),
+    "unmaximize": _no_args("unmaximize"),
+    "minimize": _no_args("minimize"),
+    "unminimize": _no_args("unminimize"),
+    "set_fullscreen": _one_arg("set_fullscreen", bool),
+    "set_focus": _set_focus,
+    "show": _no_args("show"),
+    "hide": _no_args("hide"),
+    "set_decorations": _one_arg("set_decorations", bool),
+    "set_resizable": _one_arg("set_resizable", bool),
+    "set_always_on_top": _remember("always_on_top", bool, "set_always_on_top"),
+    "set_content_protected": _remember("content_protected", bool, "set_content_protected"),
+    "set_background_color": _set_background_color,
+    "set_skip_taskbar": _one_arg("set_skip_taskbar", bool),
+    "navigate": _one_arg("navigate", str),
+    "reload": _no_args("reload"),
+    "open_devtools": _no_args("open_devtools"),
+    "close_devtools": _no_args("close_devtools"),
+    "set_zoom": _set_zoom,
+}
+
+
+def get(window: WebviewWindow, name: str, state: State) -> Any:
+    """Read property ``name``; an unknown name raises listing the known ones."""
+    getter = GETTERS.get(name)
+    if getter is None:
+        raise AttributeError(f"unknown window property {name!r}; known: {', '.join(GETTERS)}")
+    return getter(window, state)
+
+
+def call(window: WebviewWindow, method: str, args: list[Any], state: State) -> Any:
+    """Call ``method`` with ``args``; an unknown method raises listing the known ones."""
+    function = METHODS.get(method)
+    if function is None:
+        raise AttributeError(f"unknown window method {method!r}; known: {', '.join(METHODS)}")
+    try:
+        return function(window, args, state)
+    except IndexError:
+        raise ValueError(f"{method}: missing argument(s), got {args!r}") from None
