@@ -1,0 +1,71 @@
+"""Fixtures for real native windows: an Xvfb display with openbox, apps, event recorders.
+
+The display is started here (not by ``xvfb-run`` around pytest) on a free display number that
+Xvfb picks itself (``-displayfd``); openbox makes maximize, minimize, fullscreen and
+always-on-top real (notes/native-linux.md Q3). ``DISPLAY`` is set for the whole session, so
+child hosts inherit it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from native_helpers import Recorder, XDisplay, start_xvfb, wait_until
+
+from wry import PyWry, PyWrySettings
+
+
+@pytest.fixture(scope="session")
+def x_display() -> Iterator[XDisplay]:
+    """Xvfb + openbox on a free display; ``DISPLAY`` points at it for the session."""
+    for tool in ("Xvfb", "openbox", "xdotool", "xwininfo", "xprop"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is missing: apt-get install xvfb openbox xdotool x11-utils")
+    xvfb, name = start_xvfb()
+    display = XDisplay(name)
+    openbox = subprocess.Popen(
+        ["openbox", "--sm-disable"],
+        env={**os.environ, "DISPLAY": name},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_until(
+        lambda: "window id" in display.run_ok("xprop", "-root", "_NET_SUPPORTING_WM_CHECK"),
+        "openbox to manage the display",
+    )
+    previous = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = name
+    try:
+        yield display
+    finally:
+        from wry_native.runtime import stop_all
+
+        stop_all()
+        if previous is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = previous
+        for proc in (openbox, xvfb):
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    """A fresh event recorder."""
+    return Recorder()
+
+
+@pytest.fixture(scope="module")
+def app(x_display: XDisplay) -> Iterator[PyWry]:
+    """One native app per test module (its child host is shared by the module's tests)."""
+    application = PyWry(PyWrySettings(transport="native"))
+    yield application
+    application.destroy()

@@ -1,0 +1,137 @@
+"""The event protocol in real WebKitGTK windows: order, volume, payloads, content, eval_js."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from native_helpers import ECHO_PAGE, Recorder
+
+from wry import PayloadError, PyWry, WidgetClosedError
+from wry_native.runtime import NativeCallError
+
+pytestmark = pytest.mark.native
+
+
+def show(app: PyWry, recorder: Recorder, html: str = ECHO_PAGE, **kw: Any) -> Any:
+    handle = app.show(html, callbacks={"*": recorder}, **kw)
+    recorder.wait_for("pywry:ready")
+    return handle
+
+
+def test_round_trip_and_ready(app: PyWry, recorder: Recorder) -> None:
+    handle = show(app, recorder)
+    assert recorder.of("pywry:ready") == [{"label": handle.label}]
+    handle.emit("echo", {"n": 1, "text": "héllo ✓ 日本語 🎉"})
+    assert recorder.wait_for("echoed") == [{"n": 1, "text": "héllo ✓ 日本語 🎉"}]
+    handle.close()
+
+
+def test_ten_thousand_events_each_way_in_order(app: PyWry, recorder: Recorder) -> None:
+    page = """
+    <script>
+      var seen = [];
+      pywry.on("n", function (d) { seen.push(d); });
+      pywry.on("count", function () { pywry.emit("counted", seen); });
+      pywry.on("burst", function (d) { for (var i = 0; i < d.n; i++) pywry.emit("b", i); });
+    </script>"""
+    handle = show(app, recorder, page)
+    for i in range(10_000):
+        handle.emit("n", i)
+    handle.emit("count")
+    assert recorder.wait_for("counted")[0] == list(range(10_000))
+    handle.emit("burst", {"n": 10_000})
+    got = recorder.wait_for("b", 10_000)
+    assert got == list(range(10_000))
+    handle.close()
+
+
+def test_ten_megabyte_payloads_both_ways(app: PyWry, recorder: Recorder) -> None:
+    handle = show(app, recorder)
+    big = "é✓x" * (10 * 1024 * 1024 // 6)  # ~10 MB of UTF-8
+    handle.emit("echo", {"big": big})
+    (echoed,) = recorder.wait_for("echoed", timeout=60)
+    assert echoed["big"] == big
+    handle.close()
+
+
+def test_payload_errors_raise_at_emit(app: PyWry, recorder: Recorder) -> None:
+    handle = show(app, recorder)
+    with pytest.raises(PayloadError):
+        handle.emit("x", {1, 2})
+    with pytest.raises(PayloadError):
+        handle.emit("x", float("nan"))
+    handle.close()
+    with pytest.raises(WidgetClosedError):
+        handle.emit("echo", 1)
+
+
+def test_update_fragment_and_full_document_fire_ready(app: PyWry, recorder: Recorder) -> None:
+    handle = show(app, recorder)
+    handle.update('<p id="frag">fragment</p><script>pywry.emit("ran", 1)</script>')
+    recorder.wait_for("pywry:ready", 2)
+    recorder.wait_for("ran")
+    assert handle.eval_js("document.getElementById('frag').textContent") == "fragment"
+    assert handle.eval_js("document.getElementById('title')") is None
+    handle.update(
+        "<!doctype html><html><head><style>#doc{color:rgb(1,2,3)}</style></head>"
+        '<body><p id="doc">document</p></body></html>'
+    )
+    recorder.wait_for("pywry:ready", 3)
+    assert handle.eval_js("getComputedStyle(document.getElementById('doc')).color") == (
+        "rgb(1, 2, 3)"
+    )
+    handle.emit("pywry:set-content", {"id": "doc", "text": "changed"})
+    assert handle.eval_js("document.getElementById('doc').textContent") == "changed"
+    handle.close()
+
+
+def test_eval_js_values_errors_and_async(app: PyWry, recorder: Recorder) -> None:
+    handle = show(app, recorder)
+    assert handle.eval_js("1 + 1") == 2
+    assert handle.eval_js("document.getElementById('title').textContent") == "native"
+    assert handle.eval_js("var a = [1, 'x', null]; a") == [1, "x", None]
+    assert handle.eval_js("await new Promise(r => setTimeout(() => r('later'), 50))") == "later"
+    assert handle.proxy.eval_js("({k: 'v'})") == {"k": "v"}
+    with pytest.raises(NativeCallError, match="ReferenceError"):
+        handle.eval_js("no_such_name.x")
+
+    async def from_async_code() -> Any:
+        return await handle.eval_js_async("document.title.length >= 0")
+
+    assert asyncio.run(from_async_code()) is True
+
+    # A callback may call eval_js: callbacks do not run on the thread that reads replies.
+    answers = Recorder()
+    handle.on("ask", lambda d, t, label: answers(handle.eval_js("40 + 2"), "answer", label))
+    handle.eval_js("pywry.emit('ask', {})")
+    assert answers.wait_for("answer") == [42]
+    handle.close()
+
+
+def test_emit_reaches_only_its_window(app: PyWry) -> None:
+    first, second = Recorder(), Recorder()
+    page = '<script>pywry.on("hit", function (d) { pywry.emit("got", d); });</script>'
+    one = app.show(page, callbacks={"*": first})
+    two = app.show(page, callbacks={"*": second})
+    first.wait_for("pywry:ready")
+    second.wait_for("pywry:ready")
+    app.emit("hit", "to-two", two.label)
+    app.emit("hit", "to-one", one.label)
+    assert second.wait_for("got") == ["to-two"]
+    assert first.wait_for("got") == ["to-one"]
+    app.emit("hit", "to-all")
+    assert first.wait_for("got", 2)[1] == "to-all"
+    assert second.wait_for("got", 2)[1] == "to-all"
+    assert len(first.of("got")) == 2 and len(second.of("got")) == 2
+    one.close()
+    two.close()
+
+
+def test_builtin_theme_and_set_content_actions(app: PyWry, recorder: Recorder) -> None:
+    handle = show(app, recorder, '<div id="box">x</div>', theme="dark")
+    assert handle.eval_js("document.documentElement.classList.contains('pywry-theme-dark')")
+    handle.set_theme("light")
+    assert handle.eval_js("document.documentElement.classList.contains('pywry-theme-light')")
+    handle.close()
