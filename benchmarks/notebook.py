@@ -20,7 +20,6 @@ message rate is reported (it must stay far below Jupyter's default 1000 msg/s).
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -218,13 +217,7 @@ def measure(nb: LabPage) -> dict[str, Any]:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="wry-bench-nb-") as tmp:
         root = Path(tmp)
-        setup = SETUP
-        stub = os.environ.get("WRY_TEST_STUB_BRIDGE")  # development only
-        if stub:
-            setup = (
-                f"import wry.page\nwry.page.bridge_bundle = lambda: open({stub!r}).read()\n" + setup
-            )
-        write_notebook(root / "bench.ipynb", [setup, LIVE_CELL])
+        write_notebook(root / "bench.ipynb", [SETUP, LIVE_CELL])
         lab = JupyterLab(root, iopub_msg_rate_limit=0).start()
         try:
             from playwright.sync_api import sync_playwright

@@ -95,13 +95,6 @@ class NotebookDriver(Driver):
     def __init__(self, lab: LabPage) -> None:
         self.lab = lab
         self.count = 0
-        import os
-
-        stub = os.environ.get("WRY_TEST_STUB_BRIDGE")
-        if stub:
-            self.lab.execute(
-                f"import wry.page\nwry.page.bridge_bundle = lambda: open({stub!r}).read()"
-            )
         self.lab.execute(SETUP)
 
     def show(self, html: str, **options: Any) -> Session:

@@ -9,7 +9,6 @@ events here.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -20,8 +19,6 @@ import pytest
 from lab import LabPage
 
 pytestmark = [pytest.mark.jupyterlab, pytest.mark.timeout(180)]
-
-STUB = os.environ.get("WRY_TEST_STUB_BRIDGE")  # development only: a stand-in bridge bundle
 
 PAGE = """
 <div id="status">waiting</div>
@@ -82,8 +79,6 @@ def cells(log: Path, *body: str) -> list[str]:
         "    with LOG.open('a') as f:\n"
         "        f.write(json.dumps({'kind': kind, **fields}) + '\\n')\n"
     )
-    if STUB:
-        prelude += f"import wry.page\nwry.page.bridge_bundle = lambda: open({STUB!r}).read()\n"
     prelude += "from wry import PyWry\napp = PyWry()\n"
     return [prelude, *body]
 

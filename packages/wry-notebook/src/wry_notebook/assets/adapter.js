@@ -5,6 +5,78 @@
 const MODEL_BUFFER_LIMIT = 100000; // events kept for a view that has not rendered yet
 const sharedByManager = new WeakMap(); // widget_manager -> Map(label -> shared state)
 
+// One page-wide registry (every widget model imports its own copy of this module).
+const page = globalThis.__wryNotebook || (globalThis.__wryNotebook = { views: new Map(), current: null });
+
+// Content scripts see their own view's `pywry` and `root`: classic scripts are wrapped in a
+// block that binds both lexically (closures keep them), so two widgets, or two views of one
+// widget, never talk through each other's bridge. Module and external scripts cannot be
+// wrapped; they, and inline handlers such as onclick="pywry.emit(...)", use the global below.
+const CLASSIC = ["", "text/javascript", "application/javascript", "application/x-javascript", "text/ecmascript"];
+const FULL_DOCUMENT = /^\s*(<!--[\s\S]*?-->\s*)*(<!doctype|<html)/i;
+
+function scoped(code, viewId) {
+  return (
+    `{ const { pywry, root } = globalThis.__wryNotebook.views.get(${JSON.stringify(viewId)}) || {};\n` +
+    code +
+    "\n}"
+  );
+}
+
+function wrapScripts(node, viewId) {
+  for (const script of node.querySelectorAll("script")) {
+    const type = (script.getAttribute("type") || "").trim().toLowerCase();
+    if (!script.hasAttribute("src") && CLASSIC.includes(type)) {
+      script.textContent = scoped(script.textContent, viewId);
+    }
+  }
+}
+
+function scopeHtml(html, viewId) {
+  if (!/<script/i.test(html)) return html;
+  if (FULL_DOCUMENT.test(html)) {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    wrapScripts(doc, viewId);
+    return "<!doctype html>\n" + doc.documentElement.outerHTML;
+  }
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  wrapScripts(template.content, viewId);
+  return template.innerHTML;
+}
+
+function scopePayload(payload, viewId) {
+  const source = payload || {};
+  const scripts = Array.isArray(source.scripts) ? source.scripts : [];
+  return Object.assign({}, source, {
+    html: scopeHtml(source.html === undefined || source.html === null ? "" : String(source.html), viewId),
+    scripts: scripts.map((s) => (s && typeof s.code === "string" ? Object.assign({}, s, { code: scoped(s.code, viewId) }) : s)),
+  });
+}
+
+// window.pywry: inside an event handler, the bridge of the view the event happened in;
+// otherwise the view mounted most recently.
+function installGlobalPywry() {
+  if (page.globalInstalled) return;
+  page.globalInstalled = true;
+  try {
+    Object.defineProperty(globalThis, "pywry", {
+      configurable: true,
+      get() {
+        const target = globalThis.event && globalThis.event.target;
+        const root = target && target.closest ? target.closest(".wry-notebook") : null;
+        if (root && root.pywry) return root.pywry;
+        return page.current;
+      },
+      set(value) {
+        page.current = value;
+      },
+    });
+  } catch (error) {
+    console.error("[wry] window.pywry is taken by something else on this page", error);
+  }
+}
+
 function sharedState(model, fresh = false) {
   // initialize() starts a fresh state: after a kernel restart a new model may reuse a label.
   const manager = model.widget_manager || sharedByManager;
@@ -91,7 +163,7 @@ function installAssets(pywry, root, assets) {
       root.appendChild(style);
     } else {
       try {
-        new Function("pywry", asset.text)(pywry);
+        new Function("pywry", "root", asset.text)(pywry, root);
       } catch (error) {
         console.error(`[wry] page asset ${asset.name || ""} failed`, error);
       }
@@ -132,6 +204,8 @@ function renderView(model, el) {
     reload: () => remount(),
   });
   root.pywry = pywry; // this view's bridge, for devtools and tests
+  page.views.set(viewId, { pywry, root });
+  installGlobalPywry();
   installAssets(pywry, root, model.get("_assets"));
   pywry._sealPersistent();
 
@@ -139,9 +213,14 @@ function renderView(model, el) {
     const fresh = [];
     for (const event of events) {
       if (isStaleContent(event, mountedVersion)) continue;
-      if (event.type === "pywry:update-content" && event.data) mountedVersion = event.data.version;
+      if (event.type === "pywry:update-content" && event.data) {
+        if (typeof event.data.version === "number") mountedVersion = event.data.version;
+        fresh.push({ type: event.type, data: scopePayload(event.data, viewId) });
+        continue;
+      }
       fresh.push(event);
     }
+    page.current = pywry;
     try {
       pywry._receive(fresh);
     } catch (error) {
@@ -173,7 +252,8 @@ function renderView(model, el) {
   mountedVersion = content.version || 0;
   const mounted = (async () => {
     try {
-      await pywry._mount(content.payload || { html: "" });
+      page.current = pywry;
+      await pywry._mount(scopePayload(content.payload, viewId));
     } catch (error) {
       console.error("[wry] mounting the content failed", error);
     }
@@ -184,6 +264,8 @@ function renderView(model, el) {
 
   return () => {
     state.views.delete(view);
+    page.views.delete(viewId);
+    if (page.current === pywry) page.current = null;
     sendControl(model, { kind: "gone", view: viewId });
     if (typeof pywry._destroy === "function") pywry._destroy();
     root.remove();
