@@ -37,7 +37,7 @@ class XDisplay:
             lambda: self.run_ok("xdotool", "search", "--name", f"^{title}$"),
             f"an X window titled {title!r}",
         )
-        return found.split()[-1]
+        return str(found).split()[-1]
 
     def run_ok(self, *argv: str) -> str:
         """Like ``run`` but returns "" when the tool fails."""

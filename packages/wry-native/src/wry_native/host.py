@@ -43,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from wry_native.host_app import run_host  # imports pytauri: after the signal setup
 
-    return run_host(args.dir, protocol_fd)
+    code = run_host(args.dir, protocol_fd)
+    # Skip interpreter finalisation: a daemon thread is blocked reading stdin, and finalising
+    # around it aborts the process (rc -6). Everything worth flushing has been flushed.
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

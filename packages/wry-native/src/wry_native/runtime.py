@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import collections
 import itertools
 import json
 import logging
@@ -61,8 +62,11 @@ class NativeTimeout(TimeoutError):
 class NativeRuntime:
     """One child host process and the windows it owns."""
 
-    def __init__(self, settings: PyWrySettings | None = None) -> None:
+    def __init__(
+        self, settings: PyWrySettings | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self._settings = settings
+        self._extra_env = dict(env or {})
         self._ids = itertools.count(1)
         self._pending: dict[str, Future[Any]] = {}
         self._pending_lock = threading.Lock()
@@ -75,6 +79,7 @@ class NativeRuntime:
         self.exit_code: int | None = None
         self.pid: int | None = None
         self.rejected = 0  # error replies without a request id, and undeliverable events
+        self.host_errors: collections.deque[str] = collections.deque(maxlen=100)
         self.workdir = tempfile.mkdtemp(prefix="wry-native-")
         self._proc: subprocess.Popen[bytes] | None = None
         self._outbox: Outbox | None = None
@@ -113,6 +118,7 @@ class NativeRuntime:
 
             env.update(child_environment(self._settings))
             env[wire.WARM_ENV] = str(self._settings.warm_windows)
+        env.update(self._extra_env)
         return env
 
     def _lifetime(self) -> None:
@@ -329,6 +335,7 @@ class NativeRuntime:
         if future is None:
             if not message.get("success", True):
                 self.rejected += 1
+                self.host_errors.append(str(message.get("error")))
                 log.warning("the native host reported: %s", message.get("error"))
             return
         if message.get("success"):

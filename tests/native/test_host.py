@@ -1,0 +1,289 @@
+"""The child host over its wire: every action, bad input, timeouts, signals, crashes, orphans."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from native_helpers import Recorder, XDisplay, wait_until
+
+from wry import HtmlContent, PyWry, PyWrySettings, WidgetClosedError
+from wry_native.runtime import NativeCallError, NativeHostError, NativeRuntime, NativeTimeout
+from wry_native.transport import native_page
+
+pytestmark = pytest.mark.native
+
+MAX_LINE = 1024 * 1024
+
+
+class StubHandle:
+    """Stands in for a window handle: records what the runtime routes to a label."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.recorder = Recorder()
+        self.closed_reason: str | None = None
+
+    def dispatch_from_page(self, event_type: str, data: Any) -> None:
+        self.recorder(data, event_type, self.label)
+
+    def mark_closed(self, reason: str = "closed") -> None:
+        self.closed_reason = reason
+        self.recorder({"reason": reason}, "window:closed", self.label)
+
+
+@pytest.fixture(scope="module")
+def runtime(x_display: XDisplay) -> Iterator[NativeRuntime]:
+    """A bare child host (no PyWry app) with a 1 MiB line limit."""
+    rt = NativeRuntime(
+        PyWrySettings(warm_windows=1), env={"WRYNATIVE_MAX_LINE": str(MAX_LINE)}
+    ).start()
+    yield rt
+    rt.stop()
+
+
+def open_window(runtime: NativeRuntime, label: str, html: str, **fields: Any) -> StubHandle:
+    stub = StubHandle(label)
+    runtime.register(stub)  # type: ignore[arg-type]
+    page = native_page(HtmlContent(html), label, "dark", label)
+    runtime.request("create", {"label": label, "page": page, "title": label, **fields})
+    stub.recorder.wait_for("pywry:ready")
+    return stub
+
+
+ECHO = '<p id="p">raw</p><script>pywry.on("echo", d => pywry.emit("echoed", d));</script>'
+
+
+def test_every_action(runtime: NativeRuntime) -> None:
+    stub = open_window(runtime, "raw-1", ECHO, width=420, height=320)
+
+    def get(name: str) -> Any:
+        return runtime.request("window_get", {"label": "raw-1", "name": name})
+
+    assert get("inner_size") == {"width": 420, "height": 320}
+    assert get("title") == "raw-1"
+
+    runtime.request("emit", {"label": "raw-1", "event": "echo", "payload": {"seed": "form"}})
+    assert stub.recorder.wait_for("echoed") == [{"seed": "form"}]
+
+    assert runtime.request("eval_js", {"label": "raw-1", "script": "document.title"}) == "raw-1"
+
+    runtime.request("set_content", {"label": "raw-1", "html": '<p id="q">replaced</p>'})
+    stub.recorder.wait_for("pywry:ready", 2)
+    script = "document.getElementById('q').textContent"
+    assert runtime.request("eval_js", {"label": "raw-1", "script": script}) == "replaced"
+
+    runtime.request("set_theme", {"label": "raw-1", "theme": "light"})
+    script = "document.documentElement.classList.contains('pywry-theme-light')"
+    assert runtime.request("eval_js", {"label": "raw-1", "script": script}) is True
+    with pytest.raises(NativeCallError, match="theme must be"):
+        runtime.request("set_theme", {"label": "raw-1", "theme": "pink"})
+
+    runtime.request("hide", {"label": "raw-1"})
+    assert get("is_visible") is False
+    runtime.request("show", {"label": "raw-1"})
+    assert get("is_visible") is True
+
+    # create by URL: a second window opens the page of a third directly
+    open_window(runtime, "raw-2", ECHO)
+    url_stub = StubHandle("raw-3")
+    runtime.register(url_stub)  # type: ignore[arg-type]
+    runtime.request("create", {"label": "raw-3", "url": "tauri://localhost/p/raw-2.html"})
+    url_stub.recorder.wait_for("pywry:ready")
+    assert runtime.request("window_get", {"label": "raw-3", "name": "url"}).endswith("raw-2.html")
+
+    for label in ("raw-1", "raw-2", "raw-3"):
+        assert runtime.request("close", {"label": label}) == {"closed": True}
+        runtime.unregister(label)
+    with pytest.raises(NativeCallError, match="no window labelled 'raw-1'"):
+        get("title")
+    with pytest.raises(NativeCallError, match="already exists"):
+        open_window(runtime, "dup", ECHO)
+        runtime.request("create", {"label": "dup", "page": "<p>again</p>"})
+    runtime.request("close", {"label": "dup"})
+
+
+def test_malformed_and_oversize_lines_get_clear_errors(runtime: NativeRuntime) -> None:
+    before = len(runtime.host_errors)
+    runtime.send_line("this is not json")
+    runtime.send_line("[1, 2, 3]")
+    runtime.send_line('{"action": 5}')
+    runtime.send_line('{"action":"emit","label":"nowhere","batch":[{"type":"x","data":1}]}')
+    runtime.send_line(json.dumps({"action": "ping", "pad": "x" * (2 * MAX_LINE)}))
+    errors = wait_until(
+        lambda: list(runtime.host_errors)[before:] if len(runtime.host_errors) >= before + 5 else 0,
+        "five error replies",
+    )
+    assert errors[0].startswith("malformed JSON line")
+    assert "must be a JSON object" in errors[1]
+    assert "needs a string 'action'" in errors[2]
+    assert "no window labelled 'nowhere'" in errors[3]
+    assert errors[4].startswith("line too long") and str(MAX_LINE) in errors[4]
+    with pytest.raises(NativeCallError, match=r"unknown action 'fly'; known: .*create"):
+        runtime.request("fly", {})
+    with pytest.raises(NativeCallError, match="missing field 'label'"):
+        runtime.request("close", {})
+    assert runtime.request("ping", {})["pid"] == runtime.pid  # the child survived all of it
+
+
+def test_a_timed_out_call_does_not_shift_later_replies(runtime: NativeRuntime) -> None:
+    stub = open_window(runtime, "slow", ECHO)
+    slow = "await new Promise(r => setTimeout(() => r('late'), 800))"
+    with pytest.raises(NativeTimeout):
+        runtime.request("eval_js", {"label": "slow", "script": slow}, timeout=0.1)
+    for i in range(5):
+        assert runtime.request("eval_js", {"label": "slow", "script": f"{i} * 10"}) == i * 10
+    wait_until(lambda: stub.recorder.events or True, "nothing")  # keep the stub referenced
+    late = runtime.call("eval_js", {"label": "slow", "script": slow})
+    assert late.result(10) == "late"
+    assert runtime.request("eval_js", {"label": "slow", "script": "'next'"}) == "next"
+    runtime.request("close", {"label": "slow"})
+
+
+def test_sigterm_and_stdin_eof_exit_cleanly_and_remove_the_temp_dir(x_display: XDisplay) -> None:
+    for stop in ("sigterm", "eof"):
+        rt = NativeRuntime(PyWrySettings(warm_windows=1)).start()
+        workdir = Path(rt.workdir)
+        assert (workdir / "tauri.conf.json").exists()
+        assert rt.pid is not None
+        if stop == "sigterm":
+            os.kill(rt.pid, signal.SIGTERM)
+            wait_until(lambda: not rt.alive, "the host to exit on SIGTERM")  # noqa: B023
+        else:
+            rt.stop()
+        assert rt.exit_code == 0, stop
+        assert not workdir.exists()
+
+
+def test_last_window_closing_keeps_the_host_up(app: PyWry, recorder: Recorder) -> None:
+    handle = app.show("<p>only</p>", callbacks={"*": recorder})
+    recorder.wait_for("pywry:ready")
+    runtime = handle.runtime  # type: ignore[attr-defined]
+    handle.close()
+    assert runtime.request("list_windows", {})["windows"] == []
+    again = app.show("<p>next</p>")
+    assert again.runtime is runtime and runtime.alive  # type: ignore[attr-defined]
+    again.close()
+
+
+def test_child_killed_mid_stream(app: PyWry, recorder: Recorder) -> None:
+    handle = app.show("<p>doomed</p>", callbacks={"*": recorder})
+    recorder.wait_for("pywry:ready")
+    runtime = handle.runtime  # type: ignore[attr-defined]
+    stop = threading.Event()
+    stream_error: list[BaseException] = []
+
+    def stream() -> None:
+        i = 0
+        while not stop.is_set():
+            try:
+                handle.emit("tick", i)
+            except WidgetClosedError as exc:
+                stream_error.append(exc)
+                return
+            i += 1
+
+    streamer = threading.Thread(target=stream)
+    streamer.start()
+    outcome: list[BaseException] = []
+
+    def wait_forever() -> None:
+        try:
+            handle.eval_js("new Promise(() => {})", 30)
+        except NativeHostError as exc:
+            outcome.append(exc)
+
+    waiter = threading.Thread(target=wait_forever)
+    waiter.start()
+    wait_until(lambda: runtime._pending, "the eval request to be pending")
+    started = time.monotonic()
+    os.kill(runtime.pid, signal.SIGKILL)
+    waiter.join(10)
+    failed_after = time.monotonic() - started
+    assert outcome and "killed by signal 9" in str(outcome[0])
+    assert failed_after < 5
+    closed = recorder.wait_for("window:closed")
+    assert closed[0]["reason"] == "the native host exited"
+    assert handle.closed
+    stop.set()
+    streamer.join(10)
+    assert stream_error or handle.closed
+    fresh = app.show("<p>reborn</p>", callbacks={"*": recorder})
+    recorder.wait_for("pywry:ready", 2)
+    assert fresh.runtime.pid != runtime.pid  # type: ignore[attr-defined]
+    fresh.close()
+
+
+PARENT_SCRIPT = """
+import json, sys, threading
+from wry import PyWry, PyWrySettings
+app = PyWry(PyWrySettings(transport="native"))
+ready = threading.Event()
+handle = app.show("<p>orphan?</p>", callbacks={"pywry:ready": lambda *a: ready.set()})
+handle2 = app.show("<p>two</p>")
+ready.wait(30)
+rt = handle.runtime
+print(json.dumps({"pid": rt.pid, "dir": rt.workdir}), flush=True)
+threading.Event().wait()
+"""
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process whose parent chain reaches ``pid``."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        children = {c for c, p in parents.items() if p in frontier and c not in found}
+        found |= children
+        frontier = children
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_parent_sigkill_leaves_no_orphans(x_display: XDisplay) -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT_SCRIPT], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    info = json.loads(parent.stdout.readline())
+    child = info["pid"]
+    helpers = wait_until(
+        lambda: (
+            {p for p in descendants(child) if alive(p)}
+            if len([p for p in descendants(child) if alive(p)]) >= 2
+            else set()
+        ),
+        "the WebKit helper processes",
+    )
+    doomed = {child, *helpers}
+    parent.kill()
+    parent.wait()
+    started = time.monotonic()
+    wait_until(lambda: not any(alive(p) for p in doomed), "host and WebKit helpers to exit", 5)
+    gone_after = time.monotonic() - started
+    assert gone_after < 2.0, f"took {gone_after:.2f} s"
+    wait_until(lambda: not Path(info["dir"]).exists(), "the temp dir to be removed", 5)
