@@ -1,0 +1,262 @@
+"""WindowProxy and the handle's window control, each effect observed through its getter and X."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from native_helpers import Recorder, XDisplay, wait_until
+
+from wry import PyWry
+from wry_native import NativeWindowHandle, WindowProxy
+from wry_native.runtime import NativeCallError
+
+pytestmark = pytest.mark.native
+
+_count = iter(range(1, 1000))
+
+
+@pytest.fixture
+def window(app: PyWry, recorder: Recorder) -> Iterator[tuple[NativeWindowHandle, str]]:
+    """A fresh window with a unique title, and its X window id."""
+    title = f"ctl-{next(_count)}"
+    handle = app.show(
+        '<p id="p">control</p>', title=title, width=480, height=360, callbacks={"*": recorder}
+    )
+    assert isinstance(handle, NativeWindowHandle)
+    recorder.wait_for("pywry:ready")
+    yield handle, title
+    if not handle.closed:
+        handle.close()
+
+
+def settled(read: Any, expected: Any, what: str) -> None:
+    """Window managers apply changes asynchronously: wait for the getter to agree."""
+    wait_until(lambda: read() == expected, f"{what} == {expected!r} (last: {read()!r})")
+
+
+def test_title(window: tuple[NativeWindowHandle, str], x_display: XDisplay) -> None:
+    handle, title = window
+    proxy = handle.proxy
+    assert isinstance(proxy, WindowProxy)
+    xid = x_display.window_id(title)
+    handle.set_title("renamed ✓")
+    assert proxy.title == "renamed ✓"
+    wait_until(lambda: "renamed" in x_display.wm_name(xid), "WM_NAME to change")
+
+
+def test_size_position_limits_and_center(
+    window: tuple[NativeWindowHandle, str], x_display: XDisplay
+) -> None:
+    handle, title = window
+    proxy = handle.proxy
+    xid = x_display.window_id(title)
+    handle.set_size(500, 350)
+    settled(lambda: tuple(proxy.inner_size), (500, 350), "inner_size")
+    geo = x_display.geometry(xid)
+    assert (geo["width"], geo["height"]) == (500, 350)
+    outer = proxy.outer_size
+    assert outer.width >= 500 and outer.height > 350  # openbox's frame and title bar
+
+    handle.set_position(100, 120)
+    settled(lambda: tuple(proxy.outer_position), (100, 120), "outer_position")
+    inner = proxy.inner_position
+    geo = x_display.geometry(xid)
+    assert (geo["x"], geo["y"]) == (inner.x, inner.y)
+    assert inner.y > 120  # the client sits below the title bar
+
+    proxy.set_min_size(400, 300)
+    handle.set_size(200, 100)
+    settled(lambda: tuple(proxy.inner_size), (400, 300), "inner_size clamped to the minimum")
+    proxy.set_min_size()
+    proxy.set_max_size(600, 500)
+    handle.set_size(900, 900)
+    settled(lambda: tuple(proxy.inner_size), (600, 500), "inner_size clamped to the maximum")
+    proxy.set_max_size()
+
+    handle.set_size(640, 480)
+    settled(lambda: tuple(proxy.inner_size), (640, 480), "inner_size")
+    handle.center()
+
+    def centred() -> bool:
+        pos, size = proxy.outer_position, proxy.outer_size
+        return abs(pos.x + size.width / 2 - 640) <= 2 and abs(pos.y + size.height / 2 - 400) <= 2
+
+    wait_until(centred, "the window to be centred on the 1280x800 screen")
+
+
+def test_maximize_and_unmaximize(
+    window: tuple[NativeWindowHandle, str], x_display: XDisplay
+) -> None:
+    handle, title = window
+    proxy = handle.proxy
+    xid = x_display.window_id(title)
+    handle.maximize()
+    settled(lambda: proxy.is_maximized, True, "is_maximized")
+    state = x_display.net_wm_state(xid)
+    assert "_NET_WM_STATE_MAXIMIZED_VERT" in state and "_NET_WM_STATE_MAXIMIZED_HORZ" in state
+    assert x_display.geometry(xid)["width"] == 1280
+    proxy.unmaximize()
+    settled(lambda: proxy.is_maximized, False, "is_maximized")
+    assert "MAXIMIZED" not in x_display.net_wm_state(xid)
+
+
+def test_minimize_then_set_focus_restores_it(
+    window: tuple[NativeWindowHandle, str], x_display: XDisplay
+) -> None:
+    handle, title = window
+    proxy = handle.proxy
+    xid = x_display.window_id(title)
+    handle.minimize()
+    settled(lambda: proxy.is_minimized, True, "is_minimized")
+    assert "_NET_WM_STATE_HIDDEN" in x_display.net_wm_state(xid)
+    assert x_display.geometry(xid)["map_state"] == "IsUnMapped"
+    handle.set_focus()
+    settled(lambda: proxy.is_minimized, False, "is_minimized")
+    settled(lambda: proxy.is_focused, True, "is_focused")
+    assert x_display.geometry(xid)["map_state"] == "IsViewable"
+    proxy.minimize()
+    settled(lambda: proxy.is_minimized, True, "is_minimized")
+    proxy.unminimize()
+    settled(lambda: proxy.is_minimized, False, "is_minimized")
+
+
+def test_fullscreen_reports_the_real_state(
+    window: tuple[NativeWindowHandle, str], x_display: XDisplay
+) -> None:
+    handle, title = window
+    proxy = handle.proxy
+    xid = x_display.window_id(title)
+    assert proxy.is_fullscreen is False
+    proxy.set_fullscreen(True)
+    settled(lambda: proxy.is_fullscreen, True, "is_fullscreen")
+    assert "_NET_WM_STATE_FULLSCREEN" in x_display.net_wm_state(xid)
+    geo = x_display.geometry(xid)
+    assert (geo["width"], geo["height"]) == (1280, 800)
+    proxy.set_fullscreen(False)
+    settled(lambda: proxy.is_fullscreen, False, "is_fullscreen")
+    assert "FULLSCREEN" not in x_display.net_wm_state(xid)
+
+
+def test_appearance(window: tuple[NativeWindowHandle, str], x_display: XDisplay) -> None:
+    handle, title = window
+    proxy = handle.proxy
+    xid = x_display.window_id(title)
+    proxy.set_always_on_top(True)
+    assert proxy.is_always_on_top is True
+    wait_until(lambda: "_NET_WM_STATE_ABOVE" in x_display.net_wm_state(xid), "_NET_WM_STATE_ABOVE")
+    proxy.set_always_on_top(False)
+    assert proxy.is_always_on_top is False
+    wait_until(lambda: "ABOVE" not in x_display.net_wm_state(xid), "ABOVE to be cleared")
+
+    assert proxy.is_decorated is True
+    proxy.set_decorations(False)
+    settled(lambda: proxy.is_decorated, False, "is_decorated")
+    settled(lambda: proxy.outer_size == proxy.inner_size, True, "no frame around the client")
+    proxy.set_decorations(True)
+    settled(lambda: proxy.outer_size.height > proxy.inner_size.height, True, "the frame back")
+
+    proxy.set_resizable(False)
+    assert proxy.is_resizable is False
+    proxy.set_resizable(True)
+    proxy.set_content_protected(True)
+    assert proxy._get("is_content_protected") is True
+    proxy.set_background_color(255, 0, 0)
+    assert proxy._get("background_color") == [255, 0, 0, 255]
+    with pytest.raises(NativeCallError, match="each 0-255"):
+        proxy.set_background_color(300, 0, 0)
+
+
+def test_hide_and_show(
+    window: tuple[NativeWindowHandle, str], x_display: XDisplay, recorder: Recorder
+) -> None:
+    handle, title = window
+    xid = x_display.window_id(title)
+    handle.hide()
+    assert handle.proxy.is_visible is False
+    assert recorder.wait_for("window:hidden") == [{"label": handle.label}]
+    wait_until(lambda: x_display.geometry(xid)["map_state"] == "IsUnMapped", "unmapped")
+    handle.show_window()
+    assert handle.proxy.is_visible is True
+    wait_until(lambda: x_display.geometry(xid)["map_state"] == "IsViewable", "mapped")
+
+
+def test_webview_zoom_navigate_reload(
+    window: tuple[NativeWindowHandle, str], recorder: Recorder
+) -> None:
+    handle, _ = window
+    proxy = handle.proxy
+    width = handle.eval_js("window.innerWidth")
+    assert proxy.zoom == 1.0
+    proxy.set_zoom(2.0)
+    assert proxy.zoom == 2.0
+    wait_until(lambda: handle.eval_js("window.innerWidth") == width // 2, "CSS width to halve")
+    proxy.set_zoom(1.0)
+
+    handle.eval_js("window.__marker = 1")
+    proxy.reload()
+    recorder.wait_for("pywry:ready", 2)
+    assert handle.eval_js("window.__marker === undefined") is True
+    url = proxy.url
+    proxy.navigate(url + "?again")
+    recorder.wait_for("pywry:ready", 3)
+    assert proxy.url.endswith("?again")
+    handle.emit("pywry:set-content", {"id": "p", "text": "still wired"})
+    assert handle.eval_js("document.getElementById('p').textContent") == "still wired"
+    with pytest.raises(NativeCallError, match="zoom must be between"):
+        proxy.set_zoom(0)
+
+
+def test_unknown_window_methods_are_refused(window: tuple[NativeWindowHandle, str]) -> None:
+    handle, _ = window
+    with pytest.raises(NativeCallError, match="unknown window method 'explode'"):
+        handle.proxy._call("explode")
+    with pytest.raises(NativeCallError, match="unknown window property 'secret'"):
+        handle.proxy._get("secret")
+
+
+def test_user_closing_the_window_reports_window_closed(
+    window: tuple[NativeWindowHandle, str], x_display: XDisplay, recorder: Recorder
+) -> None:
+    handle, title = window
+    xid = x_display.window_id(title)
+    x_display.run("xdotool", "windowactivate", "--sync", xid, "key", "alt+F4")
+    closed = recorder.wait_for("window:closed")
+    assert closed == [{"label": handle.label, "reason": "closed by the user"}]
+    assert handle.closed
+
+
+def test_screenshot_shows_the_content(app: PyWry, x_display: XDisplay, recorder: Recorder) -> None:
+    page = (
+        "<style>html,body{margin:0;height:100%;background:rgb(200,30,60)}"
+        "#box{position:absolute;left:40px;top:40px;width:100px;height:80px;"
+        "background:rgb(20,180,90)}</style><div id=box></div>"
+    )
+    handle = app.show(page, title="shot", width=300, height=200, callbacks={"*": recorder})
+    recorder.wait_for("pywry:ready")
+    handle.set_focus()
+    # a frame is painted once the page asked for one after its content was live
+    handle.eval_js("await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    from PIL import Image
+
+    pos = handle.proxy.inner_position
+    with tempfile.TemporaryDirectory() as tmp:
+        shot = Path(tmp) / "root.png"
+
+        def pixels() -> tuple[Any, Any]:
+            subprocess.run(
+                ["import", "-display", x_display.name, "-window", "root", str(shot)],
+                check=True,
+                timeout=20,
+            )
+            with Image.open(shot) as image:
+                rgb = image.convert("RGB")
+                background = rgb.getpixel((pos.x + 10, pos.y + 10))
+                return background, rgb.getpixel((pos.x + 80, pos.y + 70))
+
+        wait_until(lambda: pixels() == ((200, 30, 60), (20, 180, 90)), "the page's colours")
+    handle.close()
