@@ -84,7 +84,8 @@ def test_size_position_limits_and_center(
 
     def centred() -> bool:
         pos, size = proxy.outer_position, proxy.outer_size
-        return abs(pos.x + size.width / 2 - 640) <= 2 and abs(pos.y + size.height / 2 - 400) <= 2
+        dx, dy = pos.x + size.width / 2 - 640, pos.y + size.height / 2 - 400
+        return bool(abs(dx) <= 2 and abs(dy) <= 2)
 
     wait_until(centred, "the window to be centred on the 1280x800 screen")
 
