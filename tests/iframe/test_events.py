@@ -37,7 +37,7 @@ def test_python_to_js_and_back(show: Show) -> None:
     rec = Recorder()
     handle, page = show()
     handle.on("app:pong", rec)
-    page.evaluate("pywry.on('app:ping', (d) => pywry.emit('app:pong', {got: d}))")
+    page.evaluate("pywry.on('app:ping', (d) => pywry.emit('app:pong', {got: d})); true")
     handle.emit("app:ping", {"x": [1, 2]})
     assert rec.wait()[0][0] == {"got": {"x": [1, 2]}}
 
@@ -162,7 +162,7 @@ def test_confirm_toast_answers_python(show: Show) -> None:
     handle, page = show()
     handle.on("app:answer", rec)
     handle.confirm("Deploy?", callback_event="app:answer")
-    page.click(".pywry-toast [data-pywry-confirm='ok']")
+    page.click(".pywry-toast__ok, .pywry-toast [data-pywry-confirm='ok']")
     assert rec.wait()[0][0] == {"confirmed": True}
 
 

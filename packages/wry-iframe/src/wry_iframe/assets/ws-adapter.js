@@ -21,6 +21,7 @@
   var ackedIn = 0; // last Python event we told Python about
   var ackTimer = null;
   var retryDelay = 50;
+  var opens = 0; // sockets that opened (1 + reconnections)
   var held = false; // a test asked the socket to stay down
   var root = document.documentElement;
 
@@ -100,6 +101,7 @@
     state("connecting");
     socket.onopen = function () {
       retryDelay = 50;
+      opens += 1;
       state("open");
       for (var i = 0; i < outFrames.length; i++) socket.send(outFrames[i].bytes);
     };
@@ -143,7 +145,7 @@
       if (ws === null) connect();
     },
     stats: function () {
-      return { lastIn: lastIn, nextSeq: nextSeq, unacked: outCount, connected: open() };
+      return { lastIn: lastIn, nextSeq: nextSeq, unacked: outCount, connected: open(), opens: opens };
     },
   };
   connect();
