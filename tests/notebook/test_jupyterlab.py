@@ -299,3 +299,44 @@ def test_notebook7_round_trip(notebook: Callable[..., LabPage], tmp_path: Path) 
     s.root.locator("#btn").click()
     assert s.log.wait("click")[0]["label"] == s.label
     s.root.locator("#status", has_text="clicked 1").wait_for()
+
+
+TWO_WIDGETS = (
+    "def page(name):\n"
+    "    return (\n"
+    "        '<button class=\"inline\"'\n"
+    "        f' onclick=\"pywry.emit(\\'app:who\\', {{via: \\'inline\\'}})\">'\n"
+    "        f'{name} inline</button><button class=\"scripted\">{name} scripted</button>'\n"
+    '        \'<script>root.querySelector(".scripted").addEventListener("click",\'\n'
+    '        \' () => setTimeout(() => pywry.emit("app:who", {via: "scripted"}), 0))</script>\'\n'
+    "    )\n"
+    "def who(data, event_type, label):\n"
+    "    record('who', via=data['via'], label=label)\n"
+    "a = app.show(page('A'), height=80, callbacks={'app:who': who})\n"
+    "b = app.show(page('B'), height=80, callbacks={'app:who': who})\n"
+    "record('pair', a=a.label, b=b.label)\n"
+)
+
+
+def test_each_widget_talks_through_its_own_bridge(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    """Scripts and inline handlers of two widgets on one page reach their own widget only."""
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(cells(log.path, TWO_WIDGETS))
+    nb.run_all()
+    pair = log.wait("pair")[0]
+    a, b = widget(nb, pair["a"]), widget(nb, pair["b"])
+    b.locator(".scripted").wait_for()
+    for n, button in enumerate(
+        [a.locator(".inline"), a.locator(".scripted"), b.locator(".inline"), b.locator(".scripted")]
+    ):
+        button.click()
+        log.wait("who", n + 1)
+    got = [(e["via"], e["label"]) for e in log.entries("who")]
+    assert got == [
+        ("inline", pair["a"]),
+        ("scripted", pair["a"]),
+        ("inline", pair["b"]),
+        ("scripted", pair["b"]),
+    ]
