@@ -234,6 +234,15 @@ def test_update_replaces_the_content_state_and_streams_a_versioned_update(app: P
     assert comm.state_updates("_content")[-1]["version"] == 2
 
 
+def test_a_theme_change_is_also_the_theme_of_views_that_render_later(app: PyWry) -> None:
+    handle, comm = show(app, theme="dark")
+    handle.update_theme("light")
+    assert handle.widget.theme == "light"
+    assert comm.state_updates("theme") == ["light"]
+    view_appears(comm)
+    assert comm.events() == [{"type": "pywry:update-theme", "data": {"theme": "light"}}]
+
+
 def test_unserialisable_payloads_raise_at_emit(app: PyWry) -> None:
     handle, comm = show(app)
     view_appears(comm)

@@ -77,6 +77,14 @@ class NotebookWidget(BaseWidget):
 
     # -- the protocol --------------------------------------------------------------------------
 
+    def emit(self, event_type: str, data: Any = None) -> None:
+        """Send an event to every view; a theme change also becomes the theme of later views."""
+        super().emit(event_type, data)
+        if event_type == "pywry:update-theme" and isinstance(data, dict):
+            theme = data.get("theme")
+            if isinstance(theme, str) and theme in ("dark", "light", "system"):
+                self.widget.theme = theme
+
     def update(self, content: str | HtmlContent) -> None:
         """Replace the content in every view (and in views that render later)."""
         self._check_open()
