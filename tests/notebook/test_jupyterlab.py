@@ -340,3 +340,30 @@ def test_each_widget_talks_through_its_own_bridge(
         ("inline", pair["b"]),
         ("scripted", pair["b"]),
     ]
+
+
+def test_hot_reload_restyles_the_view_from_the_watcher_thread(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    """A CSS file change reaches the view (emitted from the watcher thread, not a cell)."""
+    css = tmp_path / "style.css"
+    css.write_text("#box { margin-left: 11px; }")
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(
+        cells(
+            log.path,
+            "from wry import HtmlContent\n"
+            "hot = PyWry(hot_reload=True)\n"
+            f"h = hot.show(HtmlContent(html='<div id=\"box\">box</div>', css_files=[{str(css)!r}]),"
+            " height=80, callbacks={'pywry:ready': lambda d, t, l: record('ready', label=l)})\n"
+            "record('shown', label=h.label)\n",
+        )
+    )
+    nb.run_all()
+    label = log.wait("shown")[0]["label"]
+    log.wait("ready")
+    box = f"document.querySelector(\"[data-wry-label='{label}'] #box\")"
+    nb.page.wait_for_function(f"() => getComputedStyle({box}).marginLeft === '11px'")
+    css.write_text("#box { margin-left: 23px; }")
+    nb.page.wait_for_function(f"() => getComputedStyle({box}).marginLeft === '23px'")
+    assert log.entries("ready") == [{"kind": "ready", "label": label}]  # restyled, not remounted
