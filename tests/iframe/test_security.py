@@ -5,11 +5,11 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from iframe.conftest import Recorder, Show, open_page
 
@@ -23,6 +23,30 @@ def parts(handle: Any) -> tuple[int, str, str]:
     """(port, label, token) of a widget."""
     url = urlsplit(handle.url)
     return url.port or 80, handle.label, handle.token
+
+
+class Answer:
+    """Status, body and headers of one HTTP request."""
+
+    def __init__(self, status_code: int, text: str, headers: dict[str, str]) -> None:
+        self.status_code = status_code
+        self.text = text
+        self.headers = headers
+
+
+def request(method: str, url: str, host: str | None = None, content: bytes = b"") -> Answer:
+    """One plain HTTP request; ``host`` overrides the Host header (as a rebinding page would)."""
+    parsed = urlsplit(url)
+    conn = HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port or 80, timeout=10)
+    try:
+        path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+        conn.request(method, path, body=content or None, headers={"Host": host} if host else {})
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        return Answer(response.status, body, headers)
+    finally:
+        conn.close()
 
 
 def handshake(port: int, path: str, host: str | None = None, origin: str | None = None) -> int:
@@ -60,15 +84,15 @@ def test_page_and_bridge_need_the_widgets_own_token(two: tuple[Any, Any, Any]) -
     base = f"http://127.0.0.1:{port}/w/{label}"
     before = rejections("bad-token")
     for path in ("/", "/bridge.js"):
-        for query in ("", "?token=", "?token=wrong", f"?token={second.token}", "?token=é"):
-            response = httpx.get(base + path + query)
+        for query in ("", "?token=", "?token=wrong", f"?token={second.token}", "?token=%C3%A9"):
+            response = request("GET", base + path + query)
             assert response.status_code == 403, (path, query)
             assert "first page" not in response.text
     assert rejections("bad-token") == before + 10
-    page = httpx.get(f"{base}/?token={token}")
+    page = request("GET", f"{base}/?token={token}")
     assert page.status_code == 200 and "first page" in page.text
     assert page.headers["referrer-policy"] == "no-referrer"
-    assert httpx.get(f"{base}/bridge.js?token={token}").status_code == 200
+    assert request("GET", f"{base}/bridge.js?token={token}").status_code == 200
 
 
 def test_socket_needs_the_widgets_own_token(two: tuple[Any, Any, Any]) -> None:
@@ -87,15 +111,14 @@ def test_dns_rebinding_is_refused_by_the_host_check(two: tuple[Any, Any, Any]) -
     first, _, _ = two
     port, label, token = parts(first)
     before = rejections("bad-host")
-    page = httpx.get(
-        f"http://127.0.0.1:{port}/w/{label}/?token={token}",
-        headers={"Host": f"attacker.example:{port}"},
+    page = request(
+        "GET", f"http://127.0.0.1:{port}/w/{label}/?token={token}", f"attacker.example:{port}"
     )
     assert page.status_code == 403 and "first page" not in page.text
     evil = f"http://attacker.example:{port}"
     assert handshake(port, f"/w/{label}/ws?token={token}", f"attacker.example:{port}", evil) == 403
     assert rejections("bad-host") == before + 2
-    assert httpx.get(f"http://localhost:{port}/w/{label}/?token={token}").status_code == 200
+    assert request("GET", f"http://localhost:{port}/w/{label}/?token={token}").status_code == 200
 
 
 def test_allowed_hosts_extend_the_host_check(browser: Any) -> None:
@@ -105,8 +128,8 @@ def test_allowed_hosts_extend_the_host_check(browser: Any) -> None:
         handle = app.show("<p>named</p>", display=False)
         port, label, token = parts(handle)
         url = f"http://127.0.0.1:{port}/w/{label}/?token={token}"
-        assert httpx.get(url, headers={"Host": f"wry.test:{port}"}).status_code == 200
-        assert httpx.get(url, headers={"Host": f"other.test:{port}"}).status_code == 403
+        assert request("GET", url, f"wry.test:{port}").status_code == 200
+        assert request("GET", url, f"other.test:{port}").status_code == 403
     finally:
         app.destroy()
 
@@ -241,9 +264,9 @@ def test_no_route_changes_state_without_a_token(two: tuple[Any, Any, Any]) -> No
     port, label, token = parts(first)
     base = f"http://127.0.0.1:{port}"
     for path in ("/docs", "/openapi.json", "/redoc", "/", "/w/", f"/w/{label}/other"):
-        assert httpx.get(base + path).status_code in (403, 404), path
+        assert request("GET", base + path).status_code in (403, 404), path
     for method in ("POST", "PUT", "DELETE", "PATCH"):
-        response = httpx.request(method, f"{base}/w/{label}/?token={token}", content=b"{}")
+        response = request(method, f"{base}/w/{label}/?token={token}", content=b"{}")
         assert response.status_code == 405, method
     server = first.server
     paths = sorted(route.path for route in server.app.app.routes)

@@ -76,6 +76,7 @@ class IframeWidget(BaseWidget):
         #: None keeps the widget open while no page is connected (notebook IFrames).
         self.close_after_disconnect: float | None = None
         self._evals: dict[str, _Pending] = {}
+        self._valid_types: set[str] = set()
         self._eval_ids = itertools.count(1)
         self._connected = threading.Event()
         self._displayed_in: int | None = None
@@ -261,15 +262,18 @@ class IframeWidget(BaseWidget):
             self._dispatch_one(event)
 
     def _dispatch_one(self, event: Any) -> None:
-        try:
-            if not isinstance(event, dict):
-                raise ValueError("an event must be an object {type, data}")
-            event_type = check_event_name(event.get("type"))  # type: ignore[arg-type]
-            if event_type == "*":
-                raise ValueError("'*' is for listening, not for emitting")
-        except ValueError as exc:
-            self._reject("malformed", f"{exc}: {str(event)[:200]!r}")
-            return
+        event_type = event.get("type") if isinstance(event, dict) else None
+        if event_type not in self._valid_types:
+            try:
+                if not isinstance(event, dict):
+                    raise ValueError("an event must be an object {type, data}")
+                if check_event_name(event_type) == "*":  # type: ignore[arg-type]
+                    raise ValueError("'*' is for listening, not for emitting")
+            except ValueError as exc:
+                self._reject("malformed", f"{exc}: {str(event)[:200]!r}")
+                return
+            if len(self._valid_types) < 1024:  # names already checked: skip the regex
+                self._valid_types.add(event_type)  # type: ignore[arg-type]
         target = event.get("label")
         if target is not None and target != self.label:
             self._reject("foreign-label", f"page of {self.label!r} addressed {target!r}")
@@ -280,7 +284,7 @@ class IframeWidget(BaseWidget):
             if pending is not None:
                 pending.result = data
                 pending.done.set()
-        self.dispatch_from_page(event_type, data)
+        self.dispatch_from_page(str(event_type), data)
 
     def _reject(self, reason: str, detail: str) -> None:
         self.rejected += 1
