@@ -192,3 +192,27 @@ def test_the_traitlet_channel_sends_through_js_event(host: Any) -> None:
     )
     (saved,) = sent
     assert saved["state"]["_js_event"]["events"] == [{"type": "app:t", "data": 1}]
+
+
+def test_big_batches_go_in_several_messages_and_a_too_big_event_is_refused(host: Any) -> None:
+    sent = host.evaluate(
+        """async () => {
+          window.m = makeModel(initialState('g', '<p>x</p>'));
+          const v = renderView(m);
+          await new Promise(r => setTimeout(r, 50));
+          m.sent.length = 0;
+          const mb = 'x'.repeat(1024 * 1024);
+          for (let i = 0; i < 5; i++) v.root.pywry.emit('app:mb', i + mb);
+          v.root.pywry.emit('app:huge', 'y'.repeat(11 * 1024 * 1024));
+          v.root.pywry.emit('app:after', 1);
+          await new Promise(r => setTimeout(r, 0));
+          return m.sent.map(s => s.kind === 'events'
+            ? {kind: s.kind, events: s.events.map(e => [e.type, String(e.data)[0]])}
+            : s);
+        }"""
+    )
+    kinds = [s["kind"] for s in sent]
+    assert kinds[0] == "refused" and sent[0]["type"] == "app:huge"
+    events = [e for s in sent if s["kind"] == "events" for e in s["events"]]
+    assert events == [["app:mb", str(i)] for i in range(5)] + [["app:after", "1"]]
+    assert kinds.count("events") >= 3  # 5 MiB went in chunks of at most 2 MiB

@@ -380,3 +380,15 @@ def test_events_keep_json_types(app: PyWry) -> None:
     payload = {"s": "é ✓ </script>", "n": 1.5, "l": [1, None, True], "d": {"k": "v"}}
     handle.emit("app:types", payload)
     assert comm.events()[0]["data"] == json.loads(json.dumps(payload))
+
+
+def test_an_event_too_big_for_jupyter_is_reported_by_the_page_and_counted(
+    app: PyWry, caplog: pytest.LogCaptureFixture
+) -> None:
+    handle, comm = show(app)
+    with caplog.at_level(logging.WARNING, logger="wry.notebook"):
+        comm.custom_from_front_end(
+            {"kind": "refused", "view": "v1", "type": "app:huge", "chars": 12_000_000}
+        )
+    assert handle.rejected == 1
+    assert "'app:huge' (12000000 characters)" in caplog.text

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from wry.models import HtmlContent, check_event_name
 from wry.protocol import encode_event
-from wry.widget import BaseWidget, content_payload
-from wry_notebook.outbox import Outbox
+from wry.widget import BaseWidget, WidgetClosedError, content_payload
+from wry_notebook.outbox import Outbox, OutboxClosedError
 from wry_notebook.widget import CHANNELS, Channel, WryWidget
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class NotebookWidget(BaseWidget):
         self._views_lock = threading.Lock()
         self._displayed_in: int | None = None
         self.rejected = 0  # malformed messages from the page; each was logged
-        self.widget.attach(self._on_page_events, self._on_view)
+        self.widget.attach(self._on_page_events, self._on_view, self._on_refused)
 
     # -- the protocol --------------------------------------------------------------------------
 
@@ -117,7 +117,10 @@ class NotebookWidget(BaseWidget):
     # -- transport -----------------------------------------------------------------------------
 
     def _send(self, encoded_event: str) -> None:
-        self._outbox.put(encoded_event)
+        try:
+            self._outbox.put(encoded_event)
+        except OutboxClosedError as exc:  # closed by another thread after the open check
+            raise WidgetClosedError(str(exc)) from None
 
     def _close(self) -> None:
         self._outbox.close()
@@ -150,6 +153,16 @@ class NotebookWidget(BaseWidget):
         if self.closed:
             return
         self._outbox.set_ready(any_live)
+
+    def _on_refused(self, info: dict[str, Any]) -> None:
+        self.rejected += 1
+        log.warning(
+            "%r: the page could not send %r (%s characters): more than one Jupyter message "
+            "carries (jupyter_server closes the WebSocket above 10 MiB)",
+            self,
+            info.get("type"),
+            info.get("chars"),
+        )
 
     def _on_page_events(self, events: list[Any]) -> None:
         for event in events:

@@ -60,6 +60,10 @@ class RateBudget:
 BUDGET = RateBudget()
 
 
+class OutboxClosedError(RuntimeError):
+    """An event was put after the widget closed."""
+
+
 class QueueFullError(RuntimeError):
     """More events are waiting for a view than ``queue_limit`` allows; the message says why."""
 
@@ -103,7 +107,7 @@ class Outbox:
         """Queue one encoded event: it leaves now, with its burst, or once a view is live."""
         with self._lock:
             if self._closed:
-                raise RuntimeError(f"the outbox of {self.name} is closed")
+                raise OutboxClosedError(f"{self.name} is closed")
             if not self._ready and len(self._events) >= self.queue_limit:
                 raise QueueFullError(
                     f"{self.name} has {len(self._events)} events waiting for a view to render "

@@ -8,7 +8,8 @@ Wire (all JSON; see docs/transports/notebook.md):
   The view also fires a plain ``{"type", "data"}`` set into ``_py_event`` by hand.
 - JS → Python: ``{"kind": "events", "events": [{type, data}, ...]}`` as a custom message, or the
   ``_js_event`` traitlet (a single ``{type, data}`` or ``{"events": [...]}``).
-- Views announce themselves with ``{"kind": "view", "view": id}`` and leave with ``"gone"``.
+- Views announce themselves with ``{"kind": "view", "view": id}`` and leave with ``"gone"``;
+  ``{"kind": "refused", "type", "chars"}`` reports an event too big for one Jupyter message.
 
 The model only moves messages; the handle (:mod:`wry_notebook.handle`) owns ordering and routing.
 """
@@ -61,6 +62,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         super().__init__(**kwargs)
         self._on_page_events: Callable[[list[Any]], None] = lambda events: None
         self._on_view: Callable[[str, bool], None] = lambda view, live: None
+        self._on_refused: Callable[[dict[str, Any]], None] = lambda info: None
         self.on_msg(self._handle_custom)
         self.observe(self._handle_js_trait, names="_js_event")
 
@@ -68,10 +70,12 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self,
         on_page_events: Callable[[list[Any]], None],
         on_view: Callable[[str, bool], None],
+        on_refused: Callable[[dict[str, Any]], None],
     ) -> None:
-        """Route page events and view arrivals/departures to the handle."""
+        """Route page events, view arrivals/departures and refused events to the handle."""
         self._on_page_events = on_page_events
         self._on_view = on_view
+        self._on_refused = on_refused
 
     def send_batch(self, seq: int, events_json: str) -> None:
         """Put one batch (already JSON) on the wire through the configured channel."""
@@ -93,6 +97,8 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
             self._on_page_events(events if isinstance(events, list) else [events])
         elif kind in ("view", "gone"):
             self._on_view(str(content.get("view")), kind == "view")
+        elif kind == "refused":
+            self._on_refused(content)
         elif kind != "anywidget-command":  # anywidget's own RPC shares the channel
             self._on_page_events([content])
 

@@ -140,14 +140,49 @@ function listen(model, state) {
   });
 }
 
+// jupyter_server (Tornado) closes the kernel WebSocket on a message over 10 MiB, losing it and
+// everything in flight; big batches therefore go in several messages, and one event too big
+// for any message is refused and reported to Python instead.
+const CHUNK_CHARS = 2 * 1024 * 1024;
+const MESSAGE_LIMIT_BYTES = 10 * 1024 * 1024 - 64 * 1024;
+
+function chunked(batch, refuse) {
+  if (JSON.stringify(batch).length <= CHUNK_CHARS) return [batch];
+  const chunks = [];
+  let current = [];
+  let size = 0;
+  for (const event of batch) {
+    const text = JSON.stringify(event);
+    if (text.length * 3 > MESSAGE_LIMIT_BYTES && new TextEncoder().encode(text).length > MESSAGE_LIMIT_BYTES) {
+      refuse(event, text.length);
+      continue;
+    }
+    if (current.length && size + text.length > CHUNK_CHARS) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(event);
+    size += text.length;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
 function sendToPython(model, state, viewId, batch) {
+  const refuse = (event, chars) => {
+    console.error(`[wry] ${event.type}: ${chars} characters is more than one Jupyter message can carry`);
+    sendControl(model, { kind: "refused", view: viewId, type: event.type, chars });
+  };
   try {
-    if (model.get("_channel") === "traitlets") {
-      state.jsSeq += 1;
-      model.set("_js_event", { seq: state.jsSeq, view: viewId, events: batch });
-      model.save_changes();
-    } else {
-      model.send({ kind: "events", events: batch });
+    for (const chunk of chunked(batch, refuse)) {
+      if (model.get("_channel") === "traitlets") {
+        state.jsSeq += 1;
+        model.set("_js_event", { seq: state.jsSeq, view: viewId, events: chunk });
+        model.save_changes();
+      } else {
+        model.send({ kind: "events", events: chunk });
+      }
     }
   } catch (error) {
     console.error("[wry] could not send to Python (is the kernel running?)", error);
