@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from native_helpers import Recorder, XDisplay, start_xvfb, wait_until
+from native_helpers import Recorder, XDisplay, start_openbox, start_xvfb
 
 from wry import PyWry, PyWrySettings
 
@@ -27,16 +27,7 @@ def x_display() -> Iterator[XDisplay]:
             pytest.fail(f"{tool} is missing: apt-get install xvfb openbox xdotool x11-utils")
     xvfb, name = start_xvfb()
     display = XDisplay(name)
-    openbox = subprocess.Popen(
-        ["openbox", "--sm-disable"],
-        env={**os.environ, "DISPLAY": name},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_until(
-        lambda: "window id" in display.run_ok("xprop", "-root", "_NET_SUPPORTING_WM_CHECK"),
-        "openbox to manage the display",
-    )
+    openbox = start_openbox(display)
     previous = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = name
     try:

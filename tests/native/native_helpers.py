@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -63,6 +64,11 @@ class XDisplay:
             elif key == "Map State":
                 info["map_state"] = value
         return info
+
+    def close_like_a_user(self, xid: str) -> None:
+        """Alt+F4 through openbox: the WM asks the window to close (WM_DELETE_WINDOW)."""
+        wait_until(lambda: self.geometry(xid).get("map_state") == "IsViewable", "window mapped")
+        self.run("xdotool", "windowactivate", "--sync", xid, "key", "alt+F4")
 
     def net_wm_state(self, xid: str) -> str:
         """The ``_NET_WM_STATE`` atoms the window manager set on the window."""
@@ -151,3 +157,34 @@ ECHO_PAGE = """
   pywry.on("echo", function (data) { pywry.emit("echoed", data); });
 </script>
 """
+
+
+def _managed(display: XDisplay) -> bool:
+    return "window id" in display.run_ok("xprop", "-root", "_NET_SUPPORTING_WM_CHECK")
+
+
+def start_openbox(display: XDisplay, attempts: int = 3) -> subprocess.Popen[bytes]:
+    """Run openbox on ``display`` and wait until it manages it (``_NET_SUPPORTING_WM_CHECK``).
+
+    A try that has not taken over after 10 s is killed and repeated; the last failure raises
+    with what openbox printed.
+    """
+    output = ""
+    for _ in range(attempts):
+        with tempfile.TemporaryFile() as log:
+            proc = subprocess.Popen(
+                ["openbox", "--sm-disable"],
+                env={**os.environ, "DISPLAY": display.name},
+                stdout=log,
+                stderr=log,
+            )
+            deadline = time.monotonic() + 10
+            while proc.poll() is None and not _managed(display) and time.monotonic() < deadline:
+                threading.Event().wait(0.05)
+            if proc.poll() is None and _managed(display):
+                return proc
+            proc.kill()
+            proc.wait()
+            log.seek(0)
+            output = log.read().decode(errors="replace")[-2000:]
+    raise RuntimeError(f"openbox did not start on {display.name}: {output}")

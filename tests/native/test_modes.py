@@ -77,7 +77,7 @@ def test_multi_window_mode_closes_secondaries_with_the_primary(
         primary.close()
     else:
         xid = x_display.window_id(f"primary-{how}")
-        x_display.run("xdotool", "windowactivate", "--sync", xid, "key", "alt+F4")
+        x_display.close_like_a_user(xid)
     closed.wait_for("window:closed", 3)
     assert primary.closed and secondaries[1].closed
     runtime = primary.runtime

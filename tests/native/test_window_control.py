@@ -225,7 +225,7 @@ def test_user_closing_the_window_reports_window_closed(
 ) -> None:
     handle, title = window
     xid = x_display.window_id(title)
-    x_display.run("xdotool", "windowactivate", "--sync", xid, "key", "alt+F4")
+    x_display.close_like_a_user(xid)
     closed = recorder.wait_for("window:closed")
     assert closed == [{"label": handle.label, "reason": "closed by the user"}]
     assert handle.closed

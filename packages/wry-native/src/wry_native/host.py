@@ -30,7 +30,18 @@ def _prepare_process(parent_pid: int) -> int:
             os._exit(0)  # the parent is already gone
     protocol_fd = os.dup(1)
     os.dup2(2, 1)
+    _software_rendering_defaults()
     return protocol_fd
+
+
+def _software_rendering_defaults() -> None:
+    """Without a GPU render node (Xvfb, CI, most VMs) use WebKit's shared-memory renderer.
+
+    Measured under Xvfb: the DMA-BUF renderer's software path costs a web process about
+    50 MB more PSS (137 MB vs 85 MB) for the same page. A user's own setting wins.
+    """
+    if sys.platform.startswith("linux") and not os.path.exists("/dev/dri"):
+        os.environ.setdefault("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
 
 
 def main(argv: list[str] | None = None) -> int:

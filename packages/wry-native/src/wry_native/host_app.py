@@ -2,9 +2,11 @@
 
 Threads (notes/native-linux.md Q2): the GTK loop owns the main thread; ``stdin`` is read and
 every command executed, in order, on one reader thread (Tauri marshals window calls to the GTK
-thread itself); page IPC arrives on tokio threads and only queues work; one writer thread owns
-the protocol stream. Tauri window labels are internal (``wry-win-<n>``): a warm hidden window is
-built before anyone knows its user label, so the host maps user labels to windows.
+thread itself); page IPC arrives on tokio threads and does no more than write one line (the
+parent reads its end promptly); lines to the parent go through an ``Outbox``, whole and in
+order, written by whichever thread finds it idle. Tauri window labels are internal
+(``wry-win-<n>``): a warm hidden window is built before anyone knows its user label, so the
+host maps user labels to windows.
 
 Extensions (menus, tray, plugins) add commands to :attr:`HostApp.commands` and page-IPC commands
 to :attr:`HostApp.invoke_commands`; :attr:`HostApp.window_listeners` hear windows come and go.
@@ -12,6 +14,7 @@ to :attr:`HostApp.invoke_commands`; :attr:`HostApp.window_listeners` hear window
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -40,11 +43,18 @@ from pytauri.webview import WebviewWindow, WebviewWindowBuilder
 from pytauri_wheel.lib import builder_factory, context_factory
 
 from wry_native import tauri_plugins, window_control, wire
+from wry_native.outbox import Outbox, OutboxClosed
 
 log = logging.getLogger("wry_native.host")
 
 _LABEL = re.compile(r"^[A-Za-z0-9\-/:_.]{1,200}$")
 WARM_PAGE = "wry-warm.html"
+#: The pool's page: it only reports that the webview is up (attach), so the host knows which
+#: warm windows are fully loaded.
+WARM_HTML = (
+    b"<!doctype html><title></title><script>"
+    b"window.__TAURI__.pytauri.pyInvoke('pywry_attach', {});</script>"
+)
 EXIT_GRACE_S = 3.0
 
 #: A command handler's answer meaning "the reply is sent later" (eval_js waits for the page).
@@ -58,7 +68,7 @@ class PageStore(Assets):
 
     def __init__(self) -> None:
         super().__init__()
-        self._pages: dict[str, bytes] = {WARM_PAGE: b"<!doctype html><title></title>"}
+        self._pages: dict[str, bytes] = {WARM_PAGE: WARM_HTML}
 
     def put(self, key: str, html: str) -> None:
         """Serve ``html`` at ``tauri://localhost/<key>``."""
@@ -93,39 +103,25 @@ class HostWindow:
 
 
 class Output:
-    """The protocol stream: lines are queued by any thread and written by one."""
+    """The protocol stream to the parent; any thread may write, lines stay whole and ordered."""
 
     def __init__(self, fd: int) -> None:
-        self._stream = os.fdopen(fd, "wb", buffering=0)
-        self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="wry-host-out", daemon=True)
-        self._thread.start()
+        self._fd = fd
+        self._outbox = Outbox(self._write_all)
+
+    def _write_all(self, text: str) -> None:
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(self._fd, data) :]
 
     def write(self, line: str) -> None:
-        """Queue one complete line (ends with a newline)."""
-        self._queue.put(line)
+        """Write one complete line (ends with a newline); dropped once the parent is gone."""
+        with contextlib.suppress(OutboxClosed):
+            self._outbox.line(line)
 
     def close(self, timeout: float = 2.0) -> None:
-        """Write what is queued, then stop."""
-        self._queue.put(None)
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while True:
-            lines = [self._queue.get()]
-            while True:
-                try:
-                    lines.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            done = None in lines
-            data = "".join(line for line in lines if line is not None).encode("utf-8")
-            try:
-                self._stream.write(data)
-            except OSError:
-                return  # the parent is gone; the reader's EOF ends the app
-            if done:
-                return
+        """Finish writing, then refuse more."""
+        self._outbox.close(timeout)
 
 
 class HostApp:
@@ -362,7 +358,7 @@ class HostApp:
             if not isinstance(page, str):
                 raise ValueError("create needs 'page' (or 'html') as a string, or a 'url'")
             self.pages.put(key, page)
-        window = None if url is not None else self._take_warm()
+        window = None if url is not None else self._take_warm(label)
         if window is not None:
             window.native.set_title(title)
             window.native.set_size(window_control.logical_size(width, height))
@@ -381,9 +377,12 @@ class HostApp:
             _safely(listener, "created", label, window.native)
         return {"label": label, "warm": warm}
 
-    def _take_warm(self) -> HostWindow | None:
+    def _take_warm(self, label: str) -> HostWindow | None:
         with self._lock:
             window = self._warm.pop(0) if self._warm else None
+        if window is not None:
+            with window.lock:
+                window.label, window.attached = label, False
         return window
 
     def _refill_warm(self) -> None:
@@ -448,7 +447,8 @@ class HostApp:
     def cmd_list_windows(self, message: dict[str, Any]) -> dict[str, Any]:
         """User labels of the open windows and the size of the warm pool (diagnostics)."""
         with self._lock:
-            return {"windows": sorted(self._windows), "warm": len(self._warm)}
+            loaded = sum(1 for window in self._warm if window.attached)
+            return {"windows": sorted(self._windows), "warm": len(self._warm), "loaded": loaded}
 
     def cmd_window_get(self, message: dict[str, Any]) -> Any:
         """Read one window property (``name``) through the window-control table."""
@@ -532,7 +532,7 @@ class HostApp:
             message["label"], [{"type": "pywry:update-theme", "data": {"theme": theme}}]
         )
 
-    # -- page -> Python (tokio threads: queue only, never block, never raise) ----------------------
+    # -- page -> Python (tokio threads: write a line, never block long, never raise) ------------
 
     def _on_invoke(self, invoke: Any) -> None:
         try:
@@ -543,7 +543,8 @@ class HostApp:
             arguments = resolver.arguments
             window = self._by_tauri.get(arguments["webview_window"].label())
             handler = self.invoke_commands.get(command)
-            if window is None or window.label is None or handler is None:
+            pooled = window is not None and window.label is None
+            if window is None or handler is None or (pooled and command != wire.CMD_ATTACH):
                 resolver.reject(f"wry: command {command!r} is not available here")
                 return
             handler(window, arguments["body"])
@@ -551,7 +552,17 @@ class HostApp:
         except Exception:
             log.exception("page command failed")
 
-    def _attach(self, window: HostWindow, _body: bytes) -> None:
+    def _attach(self, window: HostWindow, body: bytes) -> None:
+        # The wry adapter attaches with its label; the pool page attaches with none.
+        try:
+            page_label = json.loads(body).get("label")
+        except (ValueError, AttributeError):
+            page_label = None
+        if window.label is None:
+            window.attached = page_label is None  # a warm window finished loading
+            return
+        if page_label is None:
+            return  # the pool page of a window claimed meanwhile: its real page follows
         with window.lock:
             window.attached = True
             backlog, window.backlog = window.backlog, []

@@ -1,6 +1,7 @@
-"""The parent's outgoing stream: commands in order, fire-and-forget emits coalesced per window.
+"""An outgoing JSON-lines stream: commands in order, fire-and-forget emits coalesced per window.
 
-Callers never block on the pipe. One writer thread takes everything queued since its last write:
+Used by the parent (requests and emits to the child) and by the child (replies and events to the
+parent). Each write takes everything queued since the previous one:
 emits to the same window that are not separated by a command become one ``emit`` line (one
 Tauri event carrying the whole batch), so a burst costs one call into the page, not one per
 event, and a command (``close``, ``eval_js``…) still sees every emit queued before it.
@@ -9,6 +10,7 @@ event, and a command (``close``, ``eval_js``…) still sees every emit queued be
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from wry.protocol import encode_batch
@@ -19,17 +21,41 @@ class OutboxClosed(RuntimeError):
     """The child is gone; nothing more can be sent."""
 
 
-class Outbox:
-    """Queue of lines and events, drained by one writer thread into ``write``."""
+#: Messages closer together than this count as a burst (and go to the writer thread).
+BURST_GAP_S = 0.0005
 
-    def __init__(self, write: Callable[[str], None], name: str = "wry-native-out") -> None:
+
+class Outbox:
+    """Ordered queue of lines and events, written whole and in order.
+
+    A caller that finds the outbox idle writes its message itself (no thread hop: lowest
+    latency). Callers arriving during a write only append; the writing thread takes their items
+    in its next round, merged. With ``thread=True`` (the parent), a message that follows the
+    previous write within ``BURST_GAP_S`` is left to a writer thread instead, so a burst of
+    emits leaves the caller at once and reaches the child as a few large batches.
+    """
+
+    def __init__(self, write: Callable[[str], None], thread: bool = False) -> None:
         self._write = write
         self._cond = threading.Condition()
         self._items: list[tuple[str | None, str]] = []  # (label, event) or (None, line)
+        self._writing = False
         self._closed = False
         self.failed: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
+        self._last_write = 0.0
+        self._thread: threading.Thread | None = None
+        if thread:
+            self._thread = threading.Thread(target=self._serve, name="wry-outbox", daemon=True)
+            self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._items) or self._closed)
+                if not self._items:
+                    return
+                self._writing = True
+            self._drain()
 
     def emit(self, label: str, encoded_event: str) -> None:
         """Queue one encoded event for window ``label``."""
@@ -44,34 +70,40 @@ class Outbox:
             if self._closed:
                 raise OutboxClosed("the native host is not running")
             self._items.append(item)
-            if len(self._items) == 1:
-                self._cond.notify()
+            if self._writing:
+                return
+            if self._thread is not None and time.monotonic() - self._last_write < BURST_GAP_S:
+                self._cond.notify_all()  # part of a burst: the writer thread batches it
+                return
+            self._writing = True
+        self._drain()
 
-    def close(self) -> None:
-        """Write what is queued, then stop the writer."""
-        with self._cond:
-            self._closed = True
-            self._cond.notify()
-        if threading.current_thread() is not self._thread:
-            self._thread.join(5)
-
-    def _run(self) -> None:
+    def _drain(self) -> None:
         while True:
             with self._cond:
-                while not self._items and not self._closed:
-                    self._cond.wait()
                 items, self._items = self._items, []
-                closing = self._closed
-            if items:
-                try:
-                    self._write(render(items))
-                except Exception as exc:  # broken pipe: the runtime notices the exit
-                    self.failed = exc
-                    with self._cond:
-                        self._closed = True
+                if not items:
+                    self._writing = False
+                    self._cond.notify_all()
                     return
-            if closing and not items:
+            try:
+                self._write(render(items))
+                self._last_write = time.monotonic()
+            except Exception as exc:  # broken pipe: the runtime notices the exit
+                with self._cond:
+                    self.failed = exc
+                    self._closed = True
+                    self._items = []
+                    self._writing = False
+                    self._cond.notify_all()
                 return
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Refuse new items and wait (up to ``timeout``) until what is queued is written."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: not self._writing and not self._items, timeout)
 
 
 def render(items: list[tuple[str | None, str]]) -> str:

@@ -10,7 +10,8 @@ Threads, all daemons:
   Page events are handed to the dispatcher.
 - *dispatcher*: runs Python callbacks in the order events arrived. Because it is not the
   reader, a callback may make synchronous calls (``eval_js``, window getters) safely.
-- *writer* (``Outbox``): writes requests in order and coalesces emits.
+- no writer thread: the ``Outbox`` is written by whichever caller finds it idle, in order,
+  with emits coalesced.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ class NativeRuntime:
             stdin.write(text.encode("utf-8"))
             stdin.flush()
 
-        self._outbox = Outbox(write)
+        self._outbox = Outbox(write, thread=True)
         self._reader = threading.Thread(target=self._read_loop, name="wry-native-read", daemon=True)
         self._reader.start()
         self._started.set()

@@ -48,7 +48,7 @@
         pywry._receive(event.payload);
       })
       .then(function () {
-        return invoke("pywry_attach", {});
+        return invoke("pywry_attach", { label: label });
       })
       .catch(function (err) {
         console.error("wry: cannot receive events from Python:", err);
