@@ -168,3 +168,24 @@ def test_demo_exits_after_seconds_without_a_browser() -> None:
     assert done.returncode == 0, done.stderr
     assert "wry: open http://127.0.0.1:" in done.stdout
     assert time.monotonic() - started < 30
+
+
+def test_closing_the_browser_tab_closes_the_widget_in_browser_mode(browser: Any) -> None:
+    from iframe.conftest import Recorder, open_page
+
+    app = PyWry(PyWrySettings(open_browser=False), transport="iframe")
+    contexts: list[Any] = []
+    try:
+        ready, closed = Recorder(), Recorder()
+        handle = app.show("<p>tab</p>", callbacks={"pywry:ready": ready, "window:closed": closed})
+        page = open_page(browser, handle.url, contexts)  # type: ignore[attr-defined]
+        ready.wait()
+        page.reload()  # a reload is not a close
+        ready.wait(2)
+        contexts.pop().close()
+        assert closed.wait(timeout=30)[0][0]["reason"] == "page closed"
+        assert app.block(timeout=5)
+    finally:
+        for context in contexts:
+            context.close()
+        app.destroy()
