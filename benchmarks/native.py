@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "native"))
 
 from _results import write
+from native_helpers import XDisplay, descendants, start_openbox, start_xvfb
 
 BIG = 10 * 1024 * 1024
 PAGE = """<p>bench</p><script>
@@ -87,9 +89,6 @@ def display() -> Iterator[None]:
     if os.environ.get("DISPLAY"):
         yield
         return
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "native"))
-    from native_helpers import XDisplay, start_openbox, start_xvfb
-
     xvfb, name = start_xvfb()
     openbox = start_openbox(XDisplay(name))
     os.environ["DISPLAY"] = name
@@ -111,19 +110,7 @@ def pss_kb(pid: int) -> int:
 
 def tree(pid: int) -> list[int]:
     """``pid`` and all its descendants."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [pid], {pid}
-    while frontier:
-        frontier = {c for c, p in parents.items() if p in frontier}
-        found.extend(frontier)
-    return found
+    return [pid, *descendants(pid)]
 
 
 def timed(action: Callable[[], Any]) -> float:

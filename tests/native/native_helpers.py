@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 DISPLAY_SIZE = (1280, 800)
@@ -157,6 +158,25 @@ ECHO_PAGE = """
   pywry.on("echo", function (data) { pywry.emit("echoed", data); });
 </script>
 """
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process whose parent chain reaches ``pid``."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        children = {c for c, p in parents.items() if p in frontier and c not in found}
+        found |= children
+        frontier = children
+    return found
 
 
 def _managed(display: XDisplay) -> bool:

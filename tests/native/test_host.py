@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from native_helpers import Recorder, XDisplay, wait_until
+from native_helpers import Recorder, XDisplay, descendants, wait_until
 
 from wry import HtmlContent, PyWry, PyWrySettings, WidgetClosedError
 from wry_native.runtime import NativeCallError, NativeHostError, NativeRuntime, NativeTimeout
@@ -235,25 +235,6 @@ rt = handle.runtime
 print(json.dumps({"pid": rt.pid, "dir": rt.workdir}), flush=True)
 threading.Event().wait()
 """
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process whose parent chain reaches ``pid``."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        children = {c for c, p in parents.items() if p in frontier and c not in found}
-        found |= children
-        frontier = children
-    return found
 
 
 def alive(pid: int) -> bool:
