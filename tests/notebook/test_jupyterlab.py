@@ -43,10 +43,11 @@ class KernelLog:
 
     def entries(self, kind: str | None = None) -> list[dict[str, Any]]:
         try:
-            lines = self.path.read_text().splitlines()
+            text = self.path.read_text()
         except FileNotFoundError:
             return []
-        found = [json.loads(line) for line in lines if line.strip()]
+        complete = text.split("\n")[:-1]  # the last piece may still be being written
+        found = [json.loads(line) for line in complete if line.strip()]
         return [e for e in found if kind is None or e["kind"] == kind]
 
     def wait(self, kind: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
