@@ -21,8 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 SERVER_CONFIG = """
 c.LabApp.expose_app_in_browser = True
 c.JupyterNotebookApp.expose_app_in_browser = True
@@ -42,6 +40,8 @@ def free_port() -> int:
 
 def write_notebook(path: Path, cells: Sequence[str]) -> Path:
     """A notebook of code cells with a python3 kernelspec (so Lab asks no question)."""
+    import nbformat  # a test dependency of the JupyterLab suites only
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
