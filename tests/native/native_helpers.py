@@ -69,7 +69,13 @@ class XDisplay:
     def close_like_a_user(self, xid: str) -> None:
         """Alt+F4 through openbox: the WM asks the window to close (WM_DELETE_WINDOW)."""
         wait_until(lambda: self.geometry(xid).get("map_state") == "IsViewable", "window mapped")
-        self.run("xdotool", "windowactivate", "--sync", xid, "key", "alt+F4")
+
+        def active() -> bool:
+            self.run_ok("xdotool", "windowactivate", xid)
+            return self.run_ok("xdotool", "getactivewindow").strip() == str(int(xid, 0))
+
+        wait_until(active, f"window {xid} to be active")  # the key must reach this window
+        self.run("xdotool", "key", "alt+F4")
 
     def net_wm_state(self, xid: str) -> str:
         """The ``_NET_WM_STATE`` atoms the window manager set on the window."""

@@ -167,7 +167,12 @@ class HostApp:
     # -- Tauri configuration -------------------------------------------------------------------
 
     def tauri_config(self, setup: tauri_plugins.TauriSetup) -> dict[str, Any]:
-        """The whole Tauri config, built at run time (no tauri.conf.json content needed)."""
+        """The whole Tauri config, built at run time (no tauri.conf.json content needed).
+
+        WebKit keeps the webviews' storage under ``$XDG_DATA_HOME/dev.wry.native`` like any
+        desktop app's data: one fixed, reused directory. It is deliberately not in the private
+        temp directory, where the network process's late writes raced its removal.
+        """
         extra = tauri_plugins.tauri_config(setup)
         return {
             "identifier": "dev.wry.native",
@@ -312,7 +317,6 @@ class HostApp:
     def _build(self, url: Any, **kwargs: Any) -> HostWindow:
         assert self.app is not None
         tauri_label = f"wry-win-{next(self._ids)}"
-        kwargs.setdefault("data_directory", str(self.workdir / "webdata"))
 
         def on_navigation(_url: str) -> bool:
             return self._navigating(tauri_label)
