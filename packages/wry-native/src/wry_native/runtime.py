@@ -407,6 +407,20 @@ def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
             raise
 
 
+def stop_idle() -> None:
+    """Stop the child hosts that have no window left (another app's windows keep theirs)."""
+    with _runtimes_lock:
+        idle = [rt for rt in _all if not rt.labels]
+        for key, rt in list(_runtimes.items()):
+            if rt in idle:
+                del _runtimes[key]
+    for runtime in idle:
+        try:
+            runtime.stop()
+        except Exception:
+            log.exception("stopping the native host failed")
+
+
 def stop_all() -> None:
     """Stop every child host (at exit, and by ``PyWry.destroy`` through the transport)."""
     with _runtimes_lock:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from wry.page import bridge_bundle, render_page, script_tag
 from wry.transport import ShowOptions, Transport, has_display
 from wry_native.handle import NativeWindowHandle
-from wry_native.runtime import get_runtime, stop_all
+from wry_native.runtime import get_runtime, stop_idle
 
 if TYPE_CHECKING:
     from wry.app import PyWry
@@ -75,5 +75,5 @@ class NativeTransport(Transport):
         return handle
 
     def shutdown(self) -> None:
-        """Stop the child hosts (windows close with them)."""
-        stop_all()
+        """Stop the child hosts no other app still shows windows in (all of them at exit)."""
+        stop_idle()
