@@ -9,7 +9,8 @@ Measures, each a median over several runs (medians and p99 in milliseconds):
 - round trip median / p99: Python emit → page handler → ``pywry.emit`` → Python callback.
 - Python→JS and JS→Python events/s (all delivered, in order).
 - 10 MB Python→JS (until the page has it and answered).
-- PSS of the child host and its WebKit processes (and of the parent) with one window.
+- PSS of every process (parent, child host, WebKit) with one fresh window, with the default
+  warm pool (one hidden window) and without it.
 
     .venv/bin/python benchmarks/native.py [--events 100000] [--runs 5]
 
@@ -127,6 +128,33 @@ def wait_warm(runtime: Any, timeout: float = 30) -> None:
         threading.Event().wait(0.02)
 
 
+def memory(warm_windows: int) -> dict[str, Any]:
+    """PSS of every process (parent, child host, WebKit) with one fresh window showing PAGE."""
+    from wry import PyWry, PyWrySettings
+    from wry_native.runtime import stop_all
+
+    app = PyWry(PyWrySettings(transport="native", warm_windows=warm_windows))
+    waiter = Waiter()
+    handle = app.show(PAGE, callbacks={"*": waiter})
+    handle.emit("ping", 1)
+    waiter.wait("pong", 1)
+    runtime = handle.runtime  # type: ignore[attr-defined]
+    if warm_windows:
+        wait_warm(runtime)
+    pids = tree(runtime.pid)
+    child = sum(pss_kb(p) for p in pids)
+    parent = pss_kb(os.getpid())
+    app.destroy()
+    stop_all()
+    suffix = "" if warm_windows else "_no_warm_pool"
+    return {
+        f"pss_all_one_window{suffix}_mb": round((child + parent) / 1024, 1),
+        f"pss_child_tree_one_window{suffix}_mb": round(child / 1024, 1),
+        f"pss_parent{suffix}_mb": round(parent / 1024, 1),
+        f"processes_in_child_tree{suffix}": len(pids),
+    }
+
+
 def run(events: int, runs: int) -> dict[str, Any]:
     from wry import PyWry, PyWrySettings
     from wry_native.runtime import stop_all
@@ -230,25 +258,10 @@ def run(events: int, runs: int) -> dict[str, Any]:
         big_times.append(timed(send_big))
     figures["py_to_js_10mb_ms"] = ms(statistics.median(big_times))
 
-    # memory with one window (plus the warm pool, as shipped)
-    wait_warm(runtime)
-    pids = tree(runtime.pid)
-    child_total = sum(pss_kb(p) for p in pids)
-    figures["pss_child_tree_one_window_mb"] = round(child_total / 1024, 1)
-    figures["pss_parent_mb"] = round(pss_kb(os.getpid()) / 1024, 1)
-    figures["pss_all_one_window_mb"] = round((child_total + pss_kb(os.getpid())) / 1024, 1)
-    figures["processes_in_child_tree"] = len(pids)
     app.destroy()
-
     stop_all()
-    lean = PyWry(PyWrySettings(transport="native", warm_windows=0))
-    lone = lean.show(PAGE, callbacks={"*": (w := Waiter())})
-    lone.emit("ping", 1)
-    w.wait("pong", 1)
-    lean_pids = tree(lone.runtime.pid)  # type: ignore[attr-defined]
-    lean_total = sum(pss_kb(p) for p in lean_pids) + pss_kb(os.getpid())
-    figures["pss_all_one_window_no_warm_pool_mb"] = round(lean_total / 1024, 1)
-    lean.destroy()
+    figures.update(memory(warm_windows=1))
+    figures.update(memory(warm_windows=0))
     return figures
 
 
