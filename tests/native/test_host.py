@@ -135,6 +135,30 @@ def test_malformed_and_oversize_lines_get_clear_errors(runtime: NativeRuntime) -
     assert runtime.request("ping", {})["pid"] == runtime.pid  # the child survived all of it
 
 
+def test_pending_eval_fails_when_its_window_closes(runtime: NativeRuntime) -> None:
+    open_window(runtime, "closing", ECHO)
+    pending = runtime.call("eval_js", {"label": "closing", "script": "new Promise(() => {})"})
+    runtime.request("close", {"label": "closing"})
+    runtime.unregister("closing")
+    with pytest.raises(NativeCallError, match="window 'closing' was closed"):
+        pending.result(10)
+
+
+def test_a_page_that_never_listens_cannot_grow_the_host(runtime: NativeRuntime) -> None:
+    runtime.request("create", {"label": "deaf", "url": "tauri://localhost/wry-warm.html"})
+    before = len(runtime.host_errors)
+    chunk = json.dumps([{"type": "x", "data": "y" * (MAX_LINE // 2)}])
+    for _ in range(10):
+        runtime.send_line(f'{{"action":"emit","label":"deaf","batch":{chunk}}}')
+    error = wait_until(
+        lambda: next((e for e in list(runtime.host_errors)[before:] if "deaf" in e), None),
+        "the host to refuse the backlog",
+    )
+    assert "is not listening" in error and "batch dropped" in error
+    assert runtime.request("ping", {})["pid"] == runtime.pid
+    runtime.request("close", {"label": "deaf"})
+
+
 def test_a_timed_out_call_does_not_shift_later_replies(runtime: NativeRuntime) -> None:
     stub = open_window(runtime, "slow", ECHO)
     slow = "await new Promise(r => setTimeout(() => r('late'), 800))"

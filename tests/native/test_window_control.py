@@ -211,6 +211,12 @@ def test_webview_zoom_navigate_reload(
     with pytest.raises(NativeCallError, match="zoom must be between"):
         proxy.set_zoom(0)
 
+    assert proxy.is_devtools_open is False
+    proxy.open_devtools()
+    settled(lambda: proxy.is_devtools_open, True, "is_devtools_open")
+    proxy.close_devtools()
+    settled(lambda: proxy.is_devtools_open, False, "is_devtools_open")
+
 
 def test_unknown_window_methods_are_refused(window: tuple[NativeWindowHandle, str]) -> None:
     handle, _ = window

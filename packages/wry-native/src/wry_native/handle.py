@@ -227,6 +227,11 @@ class WindowProxy:
         """Close the web inspector."""
         self._call("close_devtools")
 
+    @property
+    def is_devtools_open(self) -> bool:
+        """Whether the web inspector is open."""
+        return bool(self._get("is_devtools_open"))
+
     def set_zoom(self, factor: float) -> None:
         """Zoom the page content (1.0 = 100 %)."""
         self._call("set_zoom", float(factor))

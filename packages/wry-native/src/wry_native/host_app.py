@@ -56,6 +56,8 @@ WARM_HTML = (
     b"window.__TAURI__.pytauri.pyInvoke('pywry_attach', {});</script>"
 )
 EXIT_GRACE_S = 3.0
+#: Events held for one window whose page is not listening yet: this many maximal lines' worth.
+BACKLOG_LINES = 4
 
 #: A command handler's answer meaning "the reply is sent later" (eval_js waits for the page).
 DEFERRED = object()
@@ -470,13 +472,23 @@ class HostApp:
     # -- Python -> page --------------------------------------------------------------------------
 
     def emit_batch(self, label: str, batch: str) -> None:
-        """Send a batch (JSON array text) to the page, or hold it until the page listens."""
+        """Send a batch (JSON array text) to the page, or hold it until the page listens.
+
+        A page that never listens (a foreign URL, a broken page) cannot make the host grow
+        without bound: past ``BACKLOG_LINES`` maximal lines the batch is refused with an error.
+        """
         window = self.window(label)
         with window.lock:
             if window.attached:
                 self._emit_now(window, batch)
-            else:
-                window.backlog.append(batch)
+                return
+            held = sum(len(b) for b in window.backlog)
+            if held + len(batch) > BACKLOG_LINES * self.max_line:
+                raise RuntimeError(
+                    f"window {label!r} is not listening (its page has no wry bridge or has not "
+                    f"loaded) and already holds {held} characters of events: batch dropped"
+                )
+            window.backlog.append(batch)
 
     def _emit_now(self, window: HostWindow, batch: str) -> None:
         assert self.app is not None

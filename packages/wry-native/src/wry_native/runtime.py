@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import weakref
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,9 @@ class NativeRuntime:
         self._pending: dict[str, Future[Any]] = {}
         self._pending_lock = threading.Lock()
         self._handles: dict[str, BaseWidget] = {}
+        #: ``sink(label, events) -> bool`` for events whose label is no window (a tray id,
+        #: say); the first sink that returns True has taken them.
+        self.sinks: list[Callable[[str, list[dict[str, Any]]], bool]] = []
         self._events: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
         self._ready = threading.Event()
         self._started = threading.Event()
@@ -363,6 +367,10 @@ class NativeRuntime:
 
     def _deliver(self, label: Any, events: Any) -> None:
         handle = self._handles.get(label)
+        if handle is None and isinstance(events, list):
+            for sink in self.sinks:
+                if sink(label, events):
+                    return
         if handle is None or not isinstance(events, list):
             self.rejected += 1
             log.warning("events for unknown window %r dropped", label)
