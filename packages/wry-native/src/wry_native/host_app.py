@@ -59,6 +59,25 @@ EXIT_GRACE_S = 3.0
 #: Events held for one window whose page is not listening yet: this many maximal lines' worth.
 BACKLOG_LINES = 4
 
+#: pyInvoke command that answers ``probe_js``.
+CMD_PROBE = "wry_probe"
+
+#: ``probe_js`` wraps the expression in this: Tauri's eval runs it, pyInvoke brings the value.
+PROBE_JS = """(function () {
+  var send = function (answer) { window.__TAURI__.pytauri.pyInvoke("wry_probe", answer); };
+  var id = %s;
+  try {
+    Promise.resolve((function (pywry, root) { return (%s
+    ); })(window.pywry, document)).then(
+      function (v) {
+        if (v === undefined) v = null;
+        if (v instanceof Node) v = v.outerHTML || v.nodeName;  // a node answers as its markup
+        send({id: id, ok: true, value: v});
+      },
+      function (e) { send({id: id, ok: false, error: String(e)}); });
+  } catch (e) { send({id: id, ok: false, error: String(e)}); }
+})();"""
+
 #: A command handler's answer meaning "the reply is sent later" (eval_js waits for the page).
 DEFERRED = object()
 
@@ -157,11 +176,13 @@ class HostApp:
             "window_get": self.cmd_window_get,
             "window_call": self.cmd_window_call,
             "list_windows": self.cmd_list_windows,
+            "probe_js": self.cmd_probe_js,
             "ping": lambda message: {"pid": os.getpid()},
         }
         self.invoke_commands: dict[str, Callable[[HostWindow, bytes], None]] = {
             wire.CMD_EVENTS: self._page_events,
             wire.CMD_ATTACH: self._attach,
+            CMD_PROBE: self._probe_result,
         }
         #: ``listener(event, label, native)`` with event "created" or "closed".
         self.window_listeners: list[Callable[[str, str, WebviewWindow], None]] = []
@@ -529,6 +550,35 @@ class HostApp:
             label, [{"type": "pywry:eval", "data": {"id": eval_id, "script": script}}]
         )
         return DEFERRED
+
+    def cmd_probe_js(self, message: dict[str, Any]) -> Any:
+        """Evaluate ``expression`` through Tauri's own eval and IPC, not the wry bridge.
+
+        Tests observe pages through this channel, so a broken bridge cannot hide its own
+        mistakes. The value comes back through the ``wry_probe`` page command.
+        """
+        expression, request_id = message.get("expression"), message.get("request_id")
+        if not isinstance(expression, str) or request_id is None:
+            raise ValueError("probe_js needs 'expression' (a string) and a 'request_id'")
+        window = self.window(message["label"])
+        probe_id = f"p{request_id}"
+        with window.lock:
+            window.evals[probe_id] = request_id
+        window.native.eval(PROBE_JS % (json.dumps(probe_id), expression))
+        return DEFERRED
+
+    def _probe_result(self, window: HostWindow, body: bytes) -> None:
+        answer = json.loads(body)
+        with window.lock:
+            request_id = window.evals.pop(str(answer.get("id")), None)
+        if request_id is None:
+            return
+        if answer.get("ok"):
+            self.out.write(wire.reply_line(request_id, answer.get("value")))
+        else:
+            self.out.write(
+                wire.reply_line(request_id, error=f"JavaScript error: {answer.get('error')}")
+            )
 
     def cmd_set_content(self, message: dict[str, Any]) -> None:
         """Replace the page's content with ``html`` (the bridge stays, ``pywry:ready`` fires)."""
