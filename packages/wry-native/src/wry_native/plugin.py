@@ -14,3 +14,11 @@ def wry_transports() -> Sequence[Transport]:
     from wry_native.transport import NativeTransport
 
     return [NativeTransport()]
+
+
+@hookimpl
+def wry_tray_capabilities() -> dict[str, bool]:
+    """What a native tray icon can do on this platform (no click events on Linux)."""
+    from wry_native.tray import capabilities
+
+    return capabilities()
