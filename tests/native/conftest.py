@@ -14,9 +14,29 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from native_helpers import Recorder, XDisplay, start_openbox, start_xvfb
+from native_helpers import (
+    Recorder,
+    XDisplay,
+    descendants,
+    start_openbox,
+    start_xvfb,
+    wait_until,
+)
 
 from wry import PyWry, PyWrySettings
+
+
+def webkit_helpers() -> list[int]:
+    """WebKit processes started (through a child host) by this test process."""
+    found = []
+    for pid in descendants(os.getpid()):
+        try:
+            with open(f"/proc/{pid}/comm") as comm:
+                if comm.read().startswith("WebKit"):
+                    found.append(pid)
+        except OSError:
+            continue
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +55,14 @@ def x_display() -> Iterator[XDisplay]:
     finally:
         from wry_native.runtime import stop_all
 
+        helpers = webkit_helpers()
         stop_all()
+        # WebKit helpers outlive their host by a moment; let them go before the display does.
+        wait_until(
+            lambda: not any(os.path.exists(f"/proc/{pid}") for pid in helpers),
+            "WebKit helpers to exit",
+            timeout=5,
+        )
         if previous is None:
             os.environ.pop("DISPLAY", None)
         else:

@@ -66,16 +66,27 @@ class XDisplay:
                 info["map_state"] = value
         return info
 
-    def close_like_a_user(self, xid: str) -> None:
-        """Alt+F4 through openbox: the WM asks the window to close (WM_DELETE_WINDOW)."""
+    def close_like_a_user(self, xid: str, attempts: int = 3) -> None:
+        """Alt+F4 through openbox: the WM asks the window to close (WM_DELETE_WINDOW).
+
+        Under load openbox can miss a synthetic key press that arrives while it is still
+        handling the activation, so a press whose window is still there 3 s later is repeated.
+        """
         wait_until(lambda: self.geometry(xid).get("map_state") == "IsViewable", "window mapped")
 
         def active() -> bool:
             self.run_ok("xdotool", "windowactivate", xid)
             return self.run_ok("xdotool", "getactivewindow").strip() == str(int(xid, 0))
 
-        wait_until(active, f"window {xid} to be active")  # the key must reach this window
-        self.run("xdotool", "key", "alt+F4")
+        for attempt in range(attempts):
+            wait_until(active, f"window {xid} to be active")  # the key must reach this window
+            self.run("xdotool", "key", "alt+F4")
+            try:
+                wait_until(lambda: not self.run_ok("xwininfo", "-id", xid), "close", timeout=3)
+                return
+            except AssertionError:
+                if attempt == attempts - 1:
+                    raise
 
     def net_wm_state(self, xid: str) -> str:
         """The ``_NET_WM_STATE`` atoms the window manager set on the window."""

@@ -68,7 +68,7 @@ def test_multi_window_mode_closes_secondaries_with_the_primary(
     closed = Recorder()
     app.on("window:closed", closed)
     primary = app.show("<p>primary</p>", title=f"primary-{how}")
-    secondaries = [app.show(f"<p>secondary {i}</p>") for i in range(2)]
+    secondaries = [app.show(f"<p>secondary {i}</p>", title=f"sec-{how}-{i}") for i in range(2)]
     assert len(open_labels(app)) == 3
     secondaries[0].close()  # closing a secondary leaves the others
     assert closed.wait_for("window:closed") == [{"label": secondaries[0].label, "reason": "closed"}]
@@ -76,8 +76,11 @@ def test_multi_window_mode_closes_secondaries_with_the_primary(
     if how == "close()":
         primary.close()
     else:
-        xid = x_display.window_id(f"primary-{how}")
-        x_display.close_like_a_user(xid)
+        # openbox focuses a window when it maps it: let the secondary map first, so that
+        # it cannot take the focus (and the Alt+F4) from the primary.
+        sec = x_display.window_id(f"sec-{how}-1")
+        wait_until(lambda: x_display.geometry(sec)["map_state"] == "IsViewable", "mapped")
+        x_display.close_like_a_user(x_display.window_id(f"primary-{how}"))
     closed.wait_for("window:closed", 3)
     assert primary.closed and secondaries[1].closed
     runtime = primary.runtime
