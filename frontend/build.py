@@ -33,9 +33,14 @@ def source_files() -> list[Path]:
     return sorted(SOURCES.glob("*.js"), key=lambda p: p.name)
 
 
+def read_source(path: Path) -> str:
+    """One source file with normalised line ends and no outer blank lines."""
+    return path.read_text(encoding="utf-8").replace("\r\n", "\n").strip()
+
+
 def build() -> str:
     """The bundle text: deterministic for the same sources and package version."""
-    parts = [(p.name, p.read_text(encoding="utf-8").replace("\r\n", "\n").strip()) for p in source_files()]
+    parts = [(p.name, read_source(p)) for p in source_files()]
     digest = hashlib.sha256("\n".join(f"{n}\n{t}" for n, t in parts).encode()).hexdigest()[:12]
     version = f"{package_version()}+{digest}"
     out = [
@@ -59,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = BUNDLE.read_text(encoding="utf-8") if BUNDLE.exists() else ""
         if current != fresh:
-            print(f"{BUNDLE.relative_to(REPO)} is stale: run python frontend/build.py", file=sys.stderr)
+            stale = f"{BUNDLE.relative_to(REPO)} is stale: run python frontend/build.py"
+            print(stale, file=sys.stderr)
             return 1
         print(f"{BUNDLE.relative_to(REPO)} is up to date")
         return 0

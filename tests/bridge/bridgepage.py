@@ -60,7 +60,8 @@ def sent_events(page: Any) -> list[dict[str, Any]]:
 def wait_sent(page: Any, event_type: str, count: int = 1) -> list[Any]:
     """Wait until ``count`` events of ``event_type`` were sent; return their data."""
     page.wait_for_function(
-        "([t, n]) => window.__sent.flat().filter(e => e.type === t).length >= n", arg=[event_type, count]
+        "([t, n]) => window.__sent.flat().filter(e => e.type === t).length >= n",
+        arg=[event_type, count],
     )
     return [e["data"] for e in sent_events(page) if e["type"] == event_type]
 
