@@ -55,6 +55,11 @@ def build() -> str:
     return "\n".join(out)
 
 
+def shown(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it."""
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the bundle, or with ``--check`` report whether the committed one is current."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -64,14 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = BUNDLE.read_text(encoding="utf-8") if BUNDLE.exists() else ""
         if current != fresh:
-            stale = f"{BUNDLE.relative_to(REPO)} is stale: run python frontend/build.py"
+            stale = f"{shown(BUNDLE)} is stale: run python frontend/build.py"
             print(stale, file=sys.stderr)
             return 1
-        print(f"{BUNDLE.relative_to(REPO)} is up to date")
+        print(f"{shown(BUNDLE)} is up to date")
         return 0
     BUNDLE.parent.mkdir(parents=True, exist_ok=True)
     BUNDLE.write_text(fresh, encoding="utf-8", newline="\n")
-    print(f"wrote {BUNDLE.relative_to(REPO)} ({len(fresh)} bytes)")
+    print(f"wrote {shown(BUNDLE)} ({len(fresh)} bytes)")
     return 0
 
 

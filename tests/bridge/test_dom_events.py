@@ -38,7 +38,8 @@ def test_set_style(open_page: Any) -> None:
     receive(page, ("pywry:set-style", {"id": "a", "styles": styles}))
     got = page.eval_on_selector(
         "#a",
-        "(el) => { const s = getComputedStyle(el); return [s.color, s.backgroundColor, s.fontSize]; }",
+        "(el) => { const s = getComputedStyle(el); "
+        "return [s.color, s.backgroundColor, s.fontSize]; }",
     )
     assert got == ["rgb(255, 0, 0)", "rgb(0, 0, 255)", "20px"]
 

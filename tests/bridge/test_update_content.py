@@ -67,7 +67,8 @@ def test_full_document_mounts_head_styles_links_and_scripts_in_order(
     wait_sent(page, "pywry:ready")
     assert page.evaluate("() => order") == ["head", "external", "body:true"]
     page.wait_for_function(
-        "() => getComputedStyle(document.getElementById('doc')).backgroundColor === 'rgb(0, 128, 0)'"
+        "() => getComputedStyle(document.getElementById('doc')).backgroundColor"
+        " === 'rgb(0, 128, 0)'"
     )
     assert (
         page.evaluate("() => getComputedStyle(document.getElementById('doc')).color")
@@ -82,7 +83,10 @@ def test_full_document_mounts_head_styles_links_and_scripts_in_order(
 
 def test_styles_of_a_previous_document_are_removed(open_page: Any) -> None:
     page = open_page(BODY)
-    first = "<!doctype html><html><head><style>p { color: rgb(1, 1, 1); }</style></head><body><p>a</p></body></html>"
+    first = (
+        "<!doctype html><html><head><style>p { color: rgb(1, 1, 1); }</style></head>"
+        "<body><p>a</p></body></html>"
+    )
     receive(page, ("pywry:update-content", {"html": first}))
     receive(page, ("pywry:update-content", {"html": "<p id='b'>b</p>"}))
     assert (
