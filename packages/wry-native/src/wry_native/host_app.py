@@ -337,6 +337,15 @@ class HostApp:
             raise LookupError(f"no window labelled {label!r}")
         return found
 
+    def user_windows(self) -> dict[str, WebviewWindow]:
+        """The open user windows by user label (warm pool windows are not included)."""
+        with self._lock:
+            return {label: window.native for label, window in self._windows.items()}
+
+    def emit_to_parent(self, label: str, event_type: str, data: Any) -> None:
+        """Report an event for ``label`` (a window label, or e.g. a tray id) to the parent."""
+        self.out.write(wire.event_line(label, event_type, data))
+
     def _build(self, url: Any, **kwargs: Any) -> HostWindow:
         assert self.app is not None
         tauri_label = f"wry-win-{next(self._ids)}"
