@@ -1,5 +1,5 @@
 // Theme manager: pywry-theme-dark / pywry-theme-light and data-theme on the root element.
-// "system" follows the browser's prefers-color-scheme.
+// "system" means the browser's prefers-color-scheme at the time the theme is set.
 
 const THEMES = ["dark", "light"];
 

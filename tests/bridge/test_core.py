@@ -144,3 +144,48 @@ def test_content_loaded_emits_ready_with_label(open_page: Any) -> None:
     page.evaluate("() => pywry._contentLoaded()")
     assert wait_sent(page, "pywry:ready") == [{"label": "w-test"}]
     assert page.evaluate("() => [pywry.label, typeof __wry.version]") == ["w-test", "string"]
+
+
+def test_a_throwing_send_is_logged_and_later_batches_still_go(open_page: Any) -> None:
+    adapter = """
+    window.__sent = []; let calls = 0;
+    window.pywry = __wry.createBridge({root: document, label: "w-test",
+      send(b) { calls += 1; if (calls === 1) throw new Error("socket gone"); __sent.push(b); }});
+    """
+    page = open_page(adapter=adapter)
+    page.evaluate(
+        """async () => {
+          pywry.emit("app:a", 1); pywry.emit("app:b", 2);
+          await new Promise((r) => setTimeout(r, 0));
+          pywry.emit("app:c", 3);
+        }"""
+    )
+    assert wait_sent(page, "app:c") == [3]
+    assert [e["type"] for e in sent_events(page)] == ["app:c"]
+    assert any("2 event(s) were not delivered" in e for e in page.console_errors)
+
+
+def test_destroy_flushes_then_ignores_everything(open_page: Any) -> None:
+    page = open_page()
+    got = page.evaluate(
+        """() => {
+          const seen = [];
+          pywry.on("app:x", (d) => seen.push(d));
+          pywry.emit("app:last", 1);
+          pywry._destroy();
+          const accepted = pywry.emit("app:after", 2);
+          pywry._receive([{type: "app:x", data: 3}]);
+          return [accepted, seen, window.__sent.flat()];
+        }"""
+    )
+    assert got == [False, [], [{"type": "app:last", "data": 1}]]
+
+
+def test_system_theme_follows_the_browser(open_page: Any) -> None:
+    page = open_page()
+    page.emulate_media(color_scheme="light")
+    receive(page, ("pywry:update-theme", {"theme": "system"}))
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "light"
+    page.emulate_media(color_scheme="dark")
+    receive(page, ("pywry:update-theme", {"theme": "system"}))
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"

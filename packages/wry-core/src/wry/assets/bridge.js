@@ -1,7 +1,7 @@
-/* wry bridge 0.1.0+36b3d62642b2: built by frontend/build.py from frontend/src; do not edit. */
+/* wry bridge 0.1.0+1fabbeb06146: built by frontend/build.py from frontend/src; do not edit. */
 (function () {
 "use strict";
-const VERSION = "0.1.0+36b3d62642b2";
+const VERSION = "0.1.0+1fabbeb06146";
 
 // ---- 00-names.js ----
 // Event names: the same rule as Python's wry.models.check_event_name.
@@ -315,7 +315,7 @@ function setStyleElement(ctx, id, css) {
 
 // ---- 30-theme.js ----
 // Theme manager: pywry-theme-dark / pywry-theme-light and data-theme on the root element.
-// "system" follows the browser's prefers-color-scheme.
+// "system" means the browser's prefers-color-scheme at the time the theme is set.
 
 const THEMES = ["dark", "light"];
 
