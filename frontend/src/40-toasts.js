@@ -108,8 +108,12 @@ function showToast(ctx, data) {
   if (type === "confirm") {
     const actions = doc.createElement("div");
     actions.className = "pywry-toast__actions";
-    actions.appendChild(button(doc, "pywry-toast__cancel", "Cancel", function () { answer(false); }));
-    actions.appendChild(button(doc, "pywry-toast__ok", "OK", function () { answer(true); }));
+    const cancel = button(doc, "pywry-toast__cancel", "Cancel", function () { answer(false); });
+    const ok = button(doc, "pywry-toast__ok", "OK", function () { answer(true); });
+    cancel.setAttribute("data-pywry-confirm", "cancel");
+    ok.setAttribute("data-pywry-confirm", "ok");
+    actions.appendChild(cancel);
+    actions.appendChild(ok);
     toast.appendChild(actions);
   }
   toastContainer(ctx, position).appendChild(toast);

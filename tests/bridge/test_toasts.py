@@ -74,8 +74,16 @@ def test_confirm_emits_callback_event(open_page: Any, button: str, confirmed: bo
     alert = {"message": "Delete?", "type": "confirm", "callback_event": "app:confirm-delete"}
     receive(page, ("pywry:alert", alert))
     page.get_by_role("button", name=button, exact=True).click()
+    assert page.locator("[data-pywry-confirm]").count() == 0
     assert wait_sent(page, "app:confirm-delete") == [{"confirmed": confirmed}]
     assert page.locator(".pywry-toast").count() == 0
+
+
+def test_confirm_buttons_are_marked_for_tools(open_page: Any) -> None:
+    page = open_page()
+    receive(page, ("pywry:alert", {"message": "?", "type": "confirm", "callback_event": "app:a"}))
+    page.click('.pywry-toast [data-pywry-confirm="ok"]')
+    assert wait_sent(page, "app:a") == [{"confirmed": True}]
 
 
 def test_confirm_stays_until_answered(open_page: Any) -> None:

@@ -1,7 +1,7 @@
-/* wry bridge 0.1.0+1fabbeb06146: built by frontend/build.py from frontend/src; do not edit. */
+/* wry bridge 0.1.0+585085ad41ac: built by frontend/build.py from frontend/src; do not edit. */
 (function () {
 "use strict";
-const VERSION = "0.1.0+1fabbeb06146";
+const VERSION = "0.1.0+585085ad41ac";
 
 // ---- 00-names.js ----
 // Event names: the same rule as Python's wry.models.check_event_name.
@@ -449,8 +449,12 @@ function showToast(ctx, data) {
   if (type === "confirm") {
     const actions = doc.createElement("div");
     actions.className = "pywry-toast__actions";
-    actions.appendChild(button(doc, "pywry-toast__cancel", "Cancel", function () { answer(false); }));
-    actions.appendChild(button(doc, "pywry-toast__ok", "OK", function () { answer(true); }));
+    const cancel = button(doc, "pywry-toast__cancel", "Cancel", function () { answer(false); });
+    const ok = button(doc, "pywry-toast__ok", "OK", function () { answer(true); });
+    cancel.setAttribute("data-pywry-confirm", "cancel");
+    ok.setAttribute("data-pywry-confirm", "ok");
+    actions.appendChild(cancel);
+    actions.appendChild(ok);
     toast.appendChild(actions);
   }
   toastContainer(ctx, position).appendChild(toast);
