@@ -19,6 +19,7 @@ from wry.models import (
     PredefinedMenuItemKind,
     SubmenuConfig,
 )
+from wry.plugins import hookimpl
 
 
 class CommandSender(Protocol):
@@ -82,8 +83,26 @@ def _check_id(item_id: str) -> str:
     return item_id
 
 
+def _sender(app: Any) -> CommandSender:
+    from wry_native.runtime import get_runtime
+
+    return get_runtime(app.settings if app is not None else None)
+
+
+@hookimpl
+def wry_set_menu(app: Any, menu: MenuConfig, widget: Any) -> bool | None:
+    """Native windows (or app-wide, when the app uses the native transport) show ``menu``."""
+    if widget is not None and getattr(widget, "transport_name", "") != "native":
+        return None
+    if widget is None and app.transport not in (None, "native"):
+        return None
+    sender = widget.runtime if widget is not None else _sender(app)
+    sender.request("set_menu", {"label": widget.label if widget else None, "menu": menu_spec(menu)})
+    return True
+
+
 def set_menu_item(
-    sender: CommandSender,
+    sender: Any,
     item_id: str,
     *,
     text: str | None = None,
@@ -93,6 +112,8 @@ def set_menu_item(
     owner: str | None = None,
 ) -> dict[str, Any]:
     """Change an item everywhere it is shown (or only in window/tray ``owner``).
+
+    ``sender`` is the ``PyWry`` app (or a native runtime).
 
     Returns the item's state afterwards (``text``, ``enabled``, ``checked`` for check items,
     ``count`` = how many shown copies changed). An unknown id raises.
@@ -104,4 +125,9 @@ def set_menu_item(
         ).items()
         if v is not None
     }
-    return sender.request("menu_item", {"id": item_id, "owner": owner, "changes": changes})
+    if not hasattr(sender, "request"):
+        sender = _sender(sender)
+    result: dict[str, Any] = sender.request(
+        "menu_item", {"id": item_id, "owner": owner, "changes": changes}
+    )
+    return result

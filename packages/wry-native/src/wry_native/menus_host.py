@@ -49,8 +49,15 @@ class _Shown:
 class MenuHost:
     """Owns every native menu copy of the child and turns clicks into events."""
 
-    def __init__(self, app_handle: AppHandle, emit_window: Emit, emit_tray: Emit) -> None:
+    def __init__(
+        self,
+        app_handle: AppHandle,
+        emit_window: Emit,
+        emit_tray: Emit,
+        windows: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
         self._app = app_handle
+        self._windows = windows or (lambda: dict(Manager.webview_windows(app_handle)))
         self._emit = {WINDOW: emit_window, TRAY: emit_tray}
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
@@ -133,10 +140,9 @@ class MenuHost:
         """Show ``spec`` in every window without its own menu, now and later; returns how many."""
         with self._lock:
             self._app_spec = spec
-            windows = Manager.webview_windows(self._app)
             count = 0
-            for label, window in windows.items():
-                if label not in self._window_specs and self._is_user_window(label):
+            for label, window in self._windows().items():
+                if label not in self._window_specs:
                     window.set_menu(self.build(WINDOW, label, spec))
                     count += 1
             return count
@@ -153,14 +159,8 @@ class MenuHost:
             self._window_specs.pop(label, None)
             self.drop(WINDOW, label)
 
-    #: labels of windows the host keeps for itself (warm pool) start with this; no app menu.
-    internal_label_prefix = "wry-warm-"
-
-    def _is_user_window(self, label: str) -> bool:
-        return not label.startswith(self.internal_label_prefix)
-
     def _window(self, label: str) -> Any:
-        window = Manager.get_webview_window(self._app, label)
+        window = self._windows().get(label)
         if window is None:
             raise LookupError(f"no window labelled {label!r}")
         return window
@@ -243,3 +243,30 @@ def _apply(shown: _Shown, changes: dict[str, Any]) -> None:
         if not shown.check:
             raise ValueError(f"menu item {shown.item_id!r} is not a check item")
         native.set_checked(bool(changes["checked"]))
+
+
+def register(host: Any) -> None:
+    """Host extension: menu commands, app menu for new windows, cleanup on close."""
+    assert host.app is not None
+    menus = MenuHost(host.app, host.emit_to_parent, host.emit_to_parent, windows=host.user_windows)
+    host.menus = menus
+
+    def set_menu(message: dict[str, Any]) -> dict[str, Any]:
+        label = message.get("label")
+        if label:
+            menus.set_window_menu(label, message["menu"])
+            return {"count": 1}
+        return {"count": menus.set_app_menu(message["menu"])}
+
+    def menu_item(message: dict[str, Any]) -> dict[str, Any]:
+        return menus.update_item(message["id"], message.get("changes") or {}, message.get("owner"))
+
+    def on_window(event: str, label: str, native: Any) -> None:
+        if event == "created":
+            menus.attach_new_window(label, native)
+        elif event == "closed":
+            menus.window_closed(label)
+
+    host.commands["set_menu"] = set_menu
+    host.commands["menu_item"] = menu_item
+    host.window_listeners.append(on_window)

@@ -22,6 +22,7 @@ from typing import Any
 
 from wry.callbacks import CallbackRegistry
 from wry.models import Callback, MenuConfig, TrayConfig
+from wry.plugins import hookimpl
 from wry_native.menus import CommandSender, menu_spec
 
 log = logging.getLogger("wry_native.tray")
@@ -199,3 +200,25 @@ def forget_all() -> None:
         _trays.clear()
     for tray in trays:
         tray.removed = True
+
+
+@hookimpl
+def wry_create_tray(app: Any, tray: TrayConfig) -> NativeTray:
+    """Show ``tray`` through the native child host (started if needed)."""
+    from wry_native.runtime import get_runtime
+
+    runtime = get_runtime(app.settings if app is not None else None)
+    if _sink not in runtime.sinks:
+        runtime.sinks.append(_sink)
+    return NativeTray.create(runtime, tray)
+
+
+def _sink(label: str, events: list[dict[str, Any]]) -> bool:
+    with _lock:
+        tray = _trays.get(label)
+    if tray is None:
+        return False
+    for event in events:
+        if isinstance(event, dict) and isinstance(event.get("type"), str):
+            tray.dispatch(event["type"], event.get("data"))
+    return True

@@ -175,3 +175,18 @@ class TrayHost:
             with contextlib.suppress(Exception):  # the app may be gone; the files still go
                 self.remove({"tray_id": tray_id})
         shutil.rmtree(self._icon_dir, ignore_errors=True)
+
+
+def register(host: Any) -> None:
+    """Host extension: tray commands (needs ``menus_host.register`` to have run first)."""
+    menus = getattr(host, "menus", None)
+    if menus is None:
+        return
+    trays = TrayHost(host.app, menus)
+    host.trays = trays
+    import atexit
+
+    atexit.register(shutil.rmtree, trays._icon_dir, True)
+    host.commands["tray_create"] = trays.create
+    host.commands["tray_update"] = trays.update
+    host.commands["tray_remove"] = trays.remove
