@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
+from native_helpers import Recorder, XDisplay, wait_until
 
 from wry import (
     CheckMenuItemConfig,
@@ -10,9 +14,10 @@ from wry import (
     MenuItemConfig,
     PredefinedMenuItemConfig,
     PredefinedMenuItemKind,
+    PyWry,
     SubmenuConfig,
 )
-from wry_native.menus import menu_spec
+from wry_native.menus import menu_spec, set_menu_item
 
 
 def _noop(data: object, event_type: str, label: str) -> None:
@@ -87,3 +92,103 @@ def test_duplicate_ids_and_bad_items_are_refused() -> None:
         menu_spec(MenuConfig(id="m", items=["File"]))  # type: ignore[list-item]
     with pytest.raises(ValueError, match="non-empty"):
         menu_spec(MenuConfig(id="m", items=[MenuItemConfig("", "Empty")]))
+
+
+# -- real menubars under Xvfb + openbox ------------------------------------------------------------
+
+
+def _visible_windows(display: XDisplay) -> int:
+    try:
+        return len(display.run("xdotool", "search", "--onlyvisible", "--class", ".*").split())
+    except subprocess.CalledProcessError:
+        return 0
+
+
+def _window_id(display: XDisplay, title: str) -> str:
+    found = wait_until(
+        lambda: subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DISPLAY": display.name},
+            check=False,
+        ).stdout.split(),
+        f"window {title!r} on screen",
+    )
+    return str(found[0])
+
+
+def _open_file_menu(display: XDisplay, wid: str) -> None:
+    before = _visible_windows(display)
+    display.run("xdotool", "mousemove", "--window", wid, "20", "12", "click", "1")
+    wait_until(lambda: _visible_windows(display) > before, "the File menu to open")
+
+
+def test_menubar_clicks_and_accelerators_reach_the_right_window(
+    app: PyWry, x_display: XDisplay, recorder: Recorder
+) -> None:
+    def make(prefix: str) -> MenuConfig:
+        return MenuConfig(
+            id=f"{prefix}-menu",
+            items=[
+                SubmenuConfig(
+                    text="File",
+                    items=[
+                        MenuItemConfig(
+                            id="new", text="New", handler=recorder, accelerator="CmdOrCtrl+N"
+                        ),
+                        CheckMenuItemConfig(id="wrap", text="Wrap", handler=recorder),
+                    ],
+                )
+            ],
+        )
+
+    one = app.show("<p>one</p>", title="menus-one", menu=make("one"))
+    two = app.show("<p>two</p>", title="menus-two", menu=make("two"))
+    try:
+        wid = _window_id(x_display, "menus-two")
+        x_display.run("xdotool", "windowactivate", "--sync", wid)
+        _open_file_menu(x_display, wid)
+        x_display.run("xdotool", "mousemove", "--window", wid, "40", "62", "click", "1")
+        assert recorder.wait_for("menu:wrap") == [{"id": "wrap", "checked": True}]
+        assert recorder.events[-1][2] == two.label  # the window clicked, not every window
+
+        x_display.run("xdotool", "mousemove", "--window", wid, "100", "100", "key", "ctrl+n")
+        assert recorder.wait_for("menu:new") == [{"id": "new"}]
+        assert [label for t, _, label in recorder.events if t == "menu:new"] == [two.label]
+
+        state = set_menu_item(app, "wrap", checked=False, owner=two.label)
+        assert state["checked"] is False and state["count"] == 1
+        state = set_menu_item(app, "new", text="New file", enabled=False)
+        assert (state["text"], state["enabled"], state["count"]) == ("New file", False, 2)
+        with pytest.raises(Exception, match="no menu item 'nope'"):
+            set_menu_item(app, "nope", text="x")
+    finally:
+        one.close()
+        two.close()
+
+
+def test_app_wide_menu_reaches_windows_opened_later(
+    app: PyWry, x_display: XDisplay, recorder: Recorder
+) -> None:
+    app.set_menu(
+        MenuConfig(
+            id="global",
+            items=[
+                SubmenuConfig(
+                    text="File",
+                    items=[MenuItemConfig(id="about", text="About", handler=recorder)],
+                )
+            ],
+        )
+    )
+    later = app.show("<p>later</p>", title="menus-later")
+    try:
+        wid = _window_id(x_display, "menus-later")
+        x_display.run("xdotool", "windowactivate", "--sync", wid)
+        _open_file_menu(x_display, wid)
+        x_display.run("xdotool", "mousemove", "--window", wid, "40", "38", "click", "1")
+        assert recorder.wait_for("menu:about") == [{"id": "about"}]
+        assert recorder.events[-1][2] == later.label
+    finally:
+        later.close()
