@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from dbus_session import TrayOnBus, missing_tools, private_session_bus
+from native_helpers import Recorder, XDisplay, wait_until
 
-from wry import MenuConfig, MenuItemConfig, TrayProxy
+from wry import CheckMenuItemConfig, MenuConfig, MenuItemConfig, PyWry, PyWrySettings, TrayProxy
 from wry.models import TrayConfig
 from wry_native import tray as native_tray
 
@@ -73,3 +77,86 @@ def test_menu_handlers_run_and_replacing_the_menu_replaces_them() -> None:
     assert not native_tray.dispatch_tray_event("unit-tray", "tray:show", {})
     with pytest.raises(RuntimeError, match="removed"):
         tray.set_title("gone")
+
+
+# -- a real tray on a private session bus ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bus_app(
+    x_display: XDisplay, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[PyWry, str]]:
+    """A native app whose child host talks to a private session bus."""
+    missing = missing_tools("dbus-daemon", "gdbus")
+    if missing:
+        pytest.fail(f"{missing} missing: apt-get install dbus libglib2.0-bin")
+    previous = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    with private_session_bus(tmp_path_factory.mktemp("bus")) as address:
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+        # A distinct setting gives this module its own child host, started on this bus.
+        application = PyWry(PyWrySettings(transport="native", warm_windows=0))
+        try:
+            yield application, address
+        finally:
+            application.destroy()
+            from wry_native.runtime import stop_all
+
+            stop_all()
+            if previous is None:
+                os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+            else:
+                os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
+
+
+def test_tray_menu_handlers_fire_over_dbusmenu_with_every_window_hidden(
+    bus_app: tuple[PyWry, str], recorder: Recorder
+) -> None:
+    app, address = bus_app
+    handle = app.show("<p>tray</p>", title="tray-window")
+    tray = TrayProxy.create(
+        tray_id="my-tray",
+        tooltip="My App",
+        menu=MenuConfig(
+            id="tray-menu",
+            items=[
+                MenuItemConfig(id="show", text="Show Window", handler=recorder),
+                CheckMenuItemConfig(id="mute", text="Mute", handler=recorder),
+            ],
+        ),
+        app=app,
+    )
+    try:
+        handle.hide()
+        pid = int(handle.runtime.request("ping", {})["pid"])
+        bus = wait_until(lambda: TrayOnBus(address, pid), "the tray on the bus")
+        assert bus.status() == "Active"
+        bus.click("Show Window")
+        assert recorder.wait_for("tray:show") == [{"id": "show"}]
+        assert recorder.events[-1][2] == "my-tray"
+        bus.click("Mute")
+        assert recorder.wait_for("tray:mute") == [{"id": "mute", "checked": True}]
+
+        tray.set_title("3 new")
+        wait_until(lambda: bus.label() == "3 new", "the indicator label")
+        tray.set_menu(
+            MenuConfig(id="m2", items=[MenuItemConfig(id="other", text="Other", handler=recorder)])
+        )
+        wait_until(lambda: "Other" in bus.items() and "Mute" not in bus.items(), "the new menu")
+        bus.click("Other")
+        recorder.wait_for("tray:other")
+        tray.set_visible(False)
+        wait_until(lambda: bus.status() == "Passive", "the icon hidden")
+        with pytest.raises(RuntimeError, match="one tray icon per process"):
+            TrayProxy.create(tray_id="second", app=app)
+    finally:
+        tray.remove()
+        handle.close()
+    # After removal a new icon can be shown again (the hidden one is reused).
+    again = TrayProxy.create(
+        tray_id="again", menu=MenuConfig(id="m3", items=[MenuItemConfig(id="x", text="X")]), app=app
+    )
+    try:
+        bus = TrayOnBus(address, pid)
+        wait_until(lambda: bus.status() == "Active" and "X" in bus.items(), "the reused icon")
+    finally:
+        again.remove()
