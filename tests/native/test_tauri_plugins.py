@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from dbus_session import (
+    fake_notification_daemon,
+    has_system_gi,
+    missing_tools,
+    private_session_bus,
+)
+from native_helpers import Recorder, XDisplay, wait_until
 from pydantic import ValidationError
 
-from wry import PyWrySettings
+from wry import PyWry, PyWrySettings
 from wry.plugins import get_plugin_manager, hookimpl
 from wry.settings import TAURI_PLUGIN_NAMES
 from wry_native import tauri_plugins as tp
@@ -123,3 +132,98 @@ def test_setup_travels_to_the_child_through_the_environment(
     env = tp.child_environment(PyWrySettings(tauri_plugins=["dialog"]))
     monkeypatch.setenv(tp.ENV_VAR, env[tp.ENV_VAR])
     assert tp.setup_from_environment() == tp.resolve(PyWrySettings(tauri_plugins=["dialog"]))
+
+
+# -- the real plugins in a native window ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plugin_app(
+    x_display: XDisplay, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[PyWry, Any]]:
+    """An app with dialog, clipboard and notification, on a bus with a fake notification daemon."""
+    missing = missing_tools("dbus-daemon", "xclip")
+    if missing or not has_system_gi():
+        pytest.fail(f"missing {missing or 'python3-gi'}: apt-get install dbus xclip python3-gi")
+    previous = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    with private_session_bus(tmp_path_factory.mktemp("bus")) as address:
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+        with fake_notification_daemon(address) as notifications:
+            settings = PyWrySettings(
+                transport="native",
+                warm_windows=0,
+                tauri_plugins=["dialog", "clipboard_manager", "notification"],
+            )
+            application = PyWry(settings)
+            try:
+                yield application, notifications
+            finally:
+                application.destroy()
+                from wry_native.runtime import stop_all
+
+                stop_all()
+                if previous is None:
+                    os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+                else:
+                    os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
+
+
+def test_clipboard_written_from_js_is_read_by_xclip(
+    plugin_app: tuple[PyWry, Any], x_display: XDisplay
+) -> None:
+    app, _ = plugin_app
+    handle = app.show("<p>clipboard</p>", title="plugins-clipboard")
+    try:
+        handle.eval_js("window.__TAURI__.clipboardManager.writeText('from-js-1')")
+        assert x_display.run("xclip", "-o", "-selection", "clipboard") == "from-js-1"
+        subprocess.run(
+            ["xclip", "-i", "-selection", "clipboard"],
+            input="from-xclip",
+            text=True,
+            env={**os.environ, "DISPLAY": x_display.name},
+            check=True,
+            timeout=10,
+        )
+        assert handle.eval_js("window.__TAURI__.clipboardManager.readText()") == "from-xclip"
+    finally:
+        handle.close()
+
+
+def test_notification_reaches_the_session_bus(plugin_app: tuple[PyWry, Any]) -> None:
+    app, notifications = plugin_app
+    handle = app.show("<p>notify</p>", title="plugins-notify")
+    try:
+        handle.eval_js(
+            "window.__TAURI__.notification.sendNotification({title: 'Wry title', body: 'Wry body'})"
+        )
+        seen = notifications.wait_for(lambda line: line.get("summary") == "Wry title", 20)
+        assert seen["body"] == "Wry body"
+    finally:
+        handle.close()
+
+
+def test_a_real_dialog_opens_and_is_dismissed(
+    plugin_app: tuple[PyWry, Any], x_display: XDisplay, recorder: Recorder
+) -> None:
+    app, _ = plugin_app
+    handle = app.show("<p>dialog</p>", title="plugins-dialog", callbacks={"dialog:done": recorder})
+    try:
+        handle.eval_js(
+            "window.__TAURI__.dialog.ask('Proceed?', {title: 'Wry dialog', kind: 'info'})"
+            ".then(answer => pywry.emit('dialog:done', {answer})); null"
+        )
+        wid = wait_until(
+            lambda: subprocess.run(
+                ["xdotool", "search", "--onlyvisible", "--name", "^Wry dialog$"],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "DISPLAY": x_display.name},
+                check=False,
+            ).stdout.split(),
+            "the dialog on screen",
+        )[0]
+        x_display.run("xdotool", "windowactivate", "--sync", wid)
+        x_display.run("xdotool", "key", "--clearmodifiers", "Escape")
+        assert recorder.wait_for("dialog:done") == [{"answer": False}]
+    finally:
+        handle.close()
