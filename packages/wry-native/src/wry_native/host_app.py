@@ -725,7 +725,7 @@ def load_extensions(host: HostApp) -> None:
 
 
 #: Child-side modules that may extend the host (each optional).
-EXTENSIONS = ("wry_native.menus_host", "wry_native.tray_host")
+EXTENSIONS = ("wry_native.menus_host", "wry_native.tray_host", "wry_native.hot_reload_host")
 
 
 def run_host(workdir: str, protocol_fd: int) -> int:

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 from wry.plugins import hookimpl
 from wry.transport import Transport
+from wry_native.hot_reload_native import wry_hot_reload
 from wry_native.menus import wry_set_menu
 from wry_native.tray import wry_create_tray
 
-__all__ = ["wry_create_tray", "wry_set_menu"]
+__all__ = ["wry_create_tray", "wry_hot_reload", "wry_set_menu"]
 
 
 @hookimpl
