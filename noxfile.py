@@ -17,7 +17,15 @@ DISTS = {
 }
 EXAMPLE_TRANSPORT = "./examples/wry-sse-transport"
 TEST_DEPS = ["pytest>=8", "pytest-timeout>=2.3", "playwright>=1.45"]
-JUPYTER_DEPS = ["jupyterlab>=4", "nbformat>=5", "ipykernel>=6"]
+KERNEL_DEPS = ["ipykernel>=6", "jupyter_client>=8"]
+JUPYTER_DEPS = ["jupyterlab>=4", "notebook>=7", "nbformat>=5", *KERNEL_DEPS]
+# The conformance suite on each transport; tests-all runs them together with the example transport.
+CONFORMANCE = [
+    "tests/conformance",
+    "tests/native/test_native_conformance.py",
+    "tests/iframe/test_iframe_conformance.py",
+    "tests/notebook/test_notebook_conformance.py",
+]
 
 
 def install(session: nox.Session, transports: list[str], *extra: str) -> None:
@@ -59,7 +67,7 @@ def tests_notebook_only(session: nox.Session) -> None:
 @nox.session(name="tests-iframe-only")
 def tests_iframe_only(session: nox.Session) -> None:
     """wry-core + wry-iframe in headless Chromium; also the bridge bundle tests."""
-    install(session, ["iframe"], *TEST_DEPS)
+    install(session, ["iframe"], *TEST_DEPS, *KERNEL_DEPS)
     run_tests(session, ["iframe"], ["tests/core", "tests/bridge", "tests/iframe"])
 
 
@@ -72,9 +80,9 @@ def tests_native(session: nox.Session) -> None:
 
 @nox.session(name="tests-all")
 def tests_all(session: nox.Session) -> None:
-    """Everything installed: the conformance suite on every transport."""
+    """Everything installed: the conformance suite on native, iframe, notebook and the example."""
     install(session, list(DISTS), EXAMPLE_TRANSPORT, *TEST_DEPS, *JUPYTER_DEPS)
-    run_tests(session, list(DISTS), ["tests/core", "tests/conformance"])
+    run_tests(session, list(DISTS), ["tests/core", *CONFORMANCE])
 
 
 @nox.session(python=False)

@@ -1,39 +1,21 @@
-"""Fixtures shared by every test directory: a real headless Chromium (Debian's ``chromium``)."""
+"""Fixtures shared by every test directory: a real headless Chromium (Debian's ``chromium``).
+
+Chromium itself comes from the ``wry`` pytest plugin (``wry.testing.plugin``) that wry-core
+installs; ``browser`` is the short name these tests use for it.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-CHROMIUM = os.environ.get("WRY_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session, driven by Playwright (never downloaded)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (see README)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+def browser(wry_browser: Any) -> Any:
+    """The session's headless Chromium (Playwright, never downloaded)."""
+    return wry_browser
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES="python3 python3-venv python3-pip chromium xvfb xauth openbox xdotool x11-utils
-  imagemagick xclip dbus dbus-x11 libwebkit2gtk-4.1-0 libgtk-3-0 libayatana-appindicator3-1"
+  imagemagick xclip dbus dbus-x11 libglib2.0-bin python3-gi gir1.2-glib-2.0 libwebkit2gtk-4.1-0
+  libgtk-3-0 libayatana-appindicator3-1"
 
 missing=""
 for pkg in $SYSTEM_PACKAGES; do

@@ -292,7 +292,7 @@ def test_two_views_of_one_widget_stay_consistent(
 
 def test_notebook7_round_trip(notebook: Callable[..., LabPage], tmp_path: Path) -> None:
     """The same widget in Notebook 7 (anywidget API only, no JupyterLab-only globals)."""
-    pytest.importorskip("notebook", reason="Notebook 7 is not installed (pip install notebook)")
+    pytest.importorskip("notebook.app", reason="Notebook 7 is not installed (pip install notebook)")
     s = Shown(notebook, tmp_path, ui="notebook7")
     assert s.nb.page.url.split("?")[0].endswith("/notebooks/test_notebook7_round_trip.ipynb")
     s.root.locator("#items li").nth(2).wait_for()
