@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from doc_examples import DOCS, Block, all_blocks
 
 from wry.settings import PyWrySettings
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-BLOCK = re.compile(r"(<!-- compile-only -->\n)?```python\n(.*?)```", re.DOTALL)
-#: examples that need a display, a kernel or a browser are run by the transport suites instead;
-#: a block preceded by ``<!-- compile-only -->`` is a fragment (it names things defined elsewhere)
+#: examples that need a display, a kernel or a browser are run by the transport suites
+#: (tests/*/test_*doc*.py); a block preceded by ``<!-- compile-only -->`` is a fragment
 NEEDS_A_TRANSPORT = re.compile(r"\.show\(|TrayProxy\.create|app\.block\(")
 
 
@@ -22,19 +20,9 @@ def test_settings_reference_lists_every_field() -> None:
         assert f"| `{name}` | `WRY_{name.upper()}` |" in text, name
 
 
-def python_blocks() -> list[tuple[str, int, bool, str]]:
-    found = []
-    for doc in sorted(DOCS.rglob("*.md")):
-        for i, match in enumerate(BLOCK.finditer(doc.read_text())):
-            found.append((str(doc.relative_to(DOCS)), i, bool(match.group(1)), match.group(2)))
-    return found
-
-
-@pytest.mark.parametrize(
-    ("doc", "index", "fragment", "code"), python_blocks(), ids=lambda v: str(v)[:40]
-)
-def test_python_code_blocks_run(doc: str, index: int, fragment: bool, code: str) -> None:
-    if fragment or NEEDS_A_TRANSPORT.search(code):
-        compile(code, f"{doc}#{index}", "exec")  # at least valid Python
+@pytest.mark.parametrize("block", all_blocks(), ids=lambda b: f"{b.doc}#{b.index}")
+def test_python_code_blocks_run(block: Block) -> None:
+    if block.fragment or NEEDS_A_TRANSPORT.search(block.code):
+        compile(block.code, f"{block.doc}#{block.index}", "exec")  # at least valid Python
         return
-    exec(compile(code, f"{doc}#{index}", "exec"), {"__name__": "__doc_example__"})
+    block.run()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,14 +135,3 @@ def test_builtin_theme_and_set_content_actions(app: PyWry, recorder: Recorder) -
     handle.set_theme("light")
     assert handle.eval_js("document.documentElement.classList.contains('pywry-theme-light')")
     handle.close()
-
-
-def test_the_guide_example_runs_as_written(
-    x_display: Any, capsys: pytest.CaptureFixture[str]
-) -> None:
-    guide = Path(__file__).resolve().parents[2] / "docs" / "transports" / "native.md"
-    code = re.search(r"```python\n(.*?)```", guide.read_text(), re.DOTALL)
-    assert code is not None
-    example = code.group(1).replace("app.block()", "app.destroy()")
-    exec(compile(example, "native.md", "exec"), {"__name__": "__guide__"})
-    assert capsys.readouterr().out.splitlines()[-1] == "42"
