@@ -208,8 +208,10 @@ class TrayOnBus:
     def _find(self) -> str:
         # One of the process's connections never answers (notes Q5): try each, briefly.
         for name in _bus_names_of(self.address, self.pid):
-            if self._call(name, f"{ITEM_PATH}/Menu", "com.canonical.dbusmenu.GetLayout",
-                          "--", "0", "-1", "[]").returncode == 0:  # fmt: skip
+            probe = gdbus_call(self.address, "--dest", name, "--object-path", f"{ITEM_PATH}/Menu",
+                               "--method", "com.canonical.dbusmenu.GetLayout", "--", "0", "-1",
+                               "[]", timeout=1)  # fmt: skip
+            if probe.returncode == 0:
                 return name
         raise LookupError(f"process {self.pid} exports no tray menu on {self.address}")
 

@@ -160,3 +160,35 @@ def test_tray_menu_handlers_fire_over_dbusmenu_with_every_window_hidden(
         wait_until(lambda: bus.status() == "Active" and "X" in bus.items(), "the reused icon")
     finally:
         again.remove()
+
+
+def test_a_tray_outlives_app_destroy_and_reports_its_host_dying(
+    bus_app: tuple[PyWry, str], recorder: Recorder
+) -> None:
+    """A tray-only app keeps its host through ``destroy()``; a killed host marks the icon gone."""
+    from wry_native.runtime import get_runtime
+
+    app, address = bus_app
+    other = PyWry(PyWrySettings(transport="native", warm_windows=0))  # same child host as app
+    menu = MenuConfig(id="s", items=[MenuItemConfig(id="ping", text="Ping", handler=recorder)])
+    tray = TrayProxy.create(tray_id="survivor", menu=menu, app=other)
+    runtime = get_runtime(other.settings)
+    other.destroy()  # no window left, but the tray keeps the host up
+    assert runtime.alive
+    assert runtime.pid is not None
+    bus = wait_until(lambda: TrayOnBus(address, runtime.pid or 0), "the tray on the bus")
+    bus.click("Ping")
+    assert recorder.wait_for("tray:ping") == [{"id": "ping"}]
+
+    runtime.kill()
+    with pytest.raises(RuntimeError, match="gone: the native host was killed by signal 9"):
+        tray.set_title("too late")
+    again = TrayProxy.create(tray_id="survivor", menu=menu, app=app)  # a fresh host
+    try:
+        fresh = get_runtime(app.settings)
+        assert fresh is not runtime and fresh.alive
+        bus = wait_until(lambda: TrayOnBus(address, fresh.pid or 0), "the new tray on the bus")
+        bus.click("Ping")
+        recorder.wait_for("tray:ping", 2)
+    finally:
+        again.remove()

@@ -76,6 +76,10 @@ class NativeRuntime:
         #: ``sink(label, events) -> bool`` for events whose label is no window (a tray id,
         #: say); the first sink that returns True has taken them.
         self.sinks: list[Callable[[str, list[dict[str, Any]]], bool]] = []
+        #: What keeps this child up with no window open (tray ids); ``stop_idle`` spares it.
+        self.keep_alive: set[str] = set()
+        #: ``callback(reason)`` once the child has exited (trays mark themselves gone).
+        self.exit_callbacks: list[Callable[[str], None]] = []
         self._events: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
         self._ready = threading.Event()
         self._started = threading.Event()
@@ -171,6 +175,11 @@ class NativeRuntime:
         for label in list(self._handles):
             self._events.put(("closed", (label, "the native host exited")))
         self._events.put(None)
+        for callback in self.exit_callbacks:
+            try:
+                callback(str(error))
+            except Exception:
+                log.exception("exit callback %r failed", callback)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _death_message(self) -> str:
@@ -416,9 +425,9 @@ def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
 
 
 def stop_idle() -> None:
-    """Stop the child hosts that have no window left (another app's windows keep theirs)."""
+    """Stop the child hosts with no window and no tray left (others' windows keep theirs)."""
     with _runtimes_lock:
-        idle = [rt for rt in _all if not rt.labels]
+        idle = [rt for rt in _all if not rt.labels and not rt.keep_alive]
         for key, rt in list(_runtimes.items()):
             if rt in idle:
                 del _runtimes[key]

@@ -69,6 +69,8 @@ class NativeTray:
         self.callbacks = CallbackRegistry()
         self._removers: list[Callable[[], None]] = []
         self.removed = False
+        #: Why the icon is gone when the child host took it away (None: removed by ``remove``).
+        self.gone_reason: str | None = None
         self._register_menu(config.menu)
 
     # -- creation ---------------------------------------------------------------------------------
@@ -168,6 +170,11 @@ class NativeTray:
             self._removers.append(self.callbacks.register(self.tray_id, f"tray:{item_id}", handler))
 
     def _update(self, **fields: Any) -> None:
+        if self.gone_reason is not None:
+            raise RuntimeError(
+                f"tray icon {self.tray_id!r} is gone: {self.gone_reason}; "
+                "create it again with TrayProxy.create"
+            )
         if self.removed:
             raise RuntimeError(f"tray icon {self.tray_id!r} has been removed")
         self._sender.request("tray_update", {"tray_id": self.tray_id, **fields})
@@ -177,6 +184,9 @@ class NativeTray:
         with _lock:
             if _trays.get(self.tray_id) is self:
                 del _trays[self.tray_id]
+        keep_alive = getattr(self._sender, "keep_alive", None)
+        if keep_alive is not None:
+            keep_alive.discard(self.tray_id)
 
     def __repr__(self) -> str:
         return f"<NativeTray {self.tray_id!r}{' removed' if self.removed else ''}>"
@@ -193,13 +203,16 @@ def dispatch_tray_event(tray_id: str, event_type: str, data: Any) -> bool:
     return True
 
 
-def forget_all() -> None:
-    """The child is gone, and its icons with it (called by the runtime when it exits)."""
+def host_exited(sender: CommandSender, reason: str) -> None:
+    """The child host behind ``sender`` exited, taking its icons along: mark them gone."""
     with _lock:
-        trays = list(_trays.values())
-        _trays.clear()
-    for tray in trays:
+        gone = [t for t in _trays.values() if t._sender is sender]
+        for tray in gone:
+            del _trays[tray.tray_id]
+    for tray in gone:
+        tray.gone_reason = reason
         tray.removed = True
+        log.warning("tray icon %r is gone: %s", tray.tray_id, reason)
 
 
 @hookimpl
@@ -210,7 +223,10 @@ def wry_create_tray(app: Any, tray: TrayConfig) -> NativeTray:
     runtime = get_runtime(app.settings if app is not None else None)
     if _sink not in runtime.sinks:
         runtime.sinks.append(_sink)
-    return NativeTray.create(runtime, tray)
+        runtime.exit_callbacks.append(lambda reason: host_exited(runtime, reason))
+    created = NativeTray.create(runtime, tray)
+    runtime.keep_alive.add(created.tray_id)  # app.destroy() leaves a tray-only host running
+    return created
 
 
 def _sink(label: str, events: list[dict[str, Any]]) -> bool:
