@@ -168,7 +168,7 @@ def test_menubar_clicks_and_accelerators_reach_the_right_window(
         two.close()
 
 
-def test_app_wide_menu_reaches_windows_opened_later(
+def test_app_wide_menu_reaches_windows_opened_later_even_after_a_host_crash(
     app: PyWry, x_display: XDisplay, recorder: Recorder
 ) -> None:
     app.set_menu(
@@ -192,3 +192,17 @@ def test_app_wide_menu_reaches_windows_opened_later(
         assert recorder.events[-1][2] == later.label
     finally:
         later.close()
+
+    # The child host dies: the next window, in a fresh child, still gets the app-wide menu.
+    later.runtime.kill()
+    reborn = app.show("<p>reborn</p>", title="menus-reborn")
+    try:
+        assert reborn.runtime is not later.runtime
+        wid = _window_id(x_display, "menus-reborn")
+        x_display.run("xdotool", "windowactivate", "--sync", wid)
+        _open_file_menu(x_display, wid)
+        x_display.run("xdotool", "mousemove", "--window", wid, "40", "38", "click", "1")
+        assert recorder.wait_for("menu:about", 2)[1] == {"id": "about"}
+        assert recorder.events[-1][2] == reborn.label
+    finally:
+        reborn.close()

@@ -8,7 +8,7 @@ Tray menus use the same spec; their clicks arrive as ``tray:<item id>`` (see ``w
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wry.models import (
     CheckMenuItemConfig,
@@ -20,6 +20,9 @@ from wry.models import (
     SubmenuConfig,
 )
 from wry.plugins import hookimpl
+
+if TYPE_CHECKING:
+    from wry_native.runtime import NativeRuntime
 
 
 class CommandSender(Protocol):
@@ -83,7 +86,7 @@ def _check_id(item_id: str) -> str:
     return item_id
 
 
-def _sender(app: Any) -> CommandSender:
+def _sender(app: Any) -> NativeRuntime:
     from wry_native.runtime import get_runtime
 
     return get_runtime(app.settings if app is not None else None)
@@ -96,8 +99,13 @@ def wry_set_menu(app: Any, menu: MenuConfig, widget: Any) -> bool | None:
         return None
     if widget is None and app.transport not in (None, "native"):
         return None
-    sender = widget.runtime if widget is not None else _sender(app)
-    sender.request("set_menu", {"label": widget.label if widget else None, "menu": menu_spec(menu)})
+    spec = menu_spec(menu)
+    if widget is not None:
+        widget.runtime.request("set_menu", {"label": widget.label, "menu": spec})
+        return True
+    runtime = _sender(app)
+    runtime.request("set_menu", {"label": None, "menu": spec})
+    runtime.app_menu = spec  # kept for a restarted child
     return True
 
 

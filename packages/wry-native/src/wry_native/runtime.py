@@ -78,6 +78,8 @@ class NativeRuntime:
         self.sinks: list[Callable[[str, list[dict[str, Any]]], bool]] = []
         #: What keeps this child up with no window open (tray ids); ``stop_idle`` spares it.
         self.keep_alive: set[str] = set()
+        #: The app-wide menu spec (``set_menu`` with no label); a successor child gets it too.
+        self.app_menu: dict[str, Any] | None = None
         #: ``callback(reason)`` once the child has exited (trays mark themselves gone).
         self.exit_callbacks: list[Callable[[str], None]] = []
         self._events: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
@@ -411,17 +413,22 @@ def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
     """The running child for these settings, starting a fresh one when there is none."""
     key = _key(settings)
     with _runtimes_lock:
-        runtime = _runtimes.get(key)
-        if runtime is not None and runtime.alive:
-            return runtime
+        previous = _runtimes.get(key)
+        if previous is not None and previous.alive:
+            return previous
         runtime = NativeRuntime(settings)
         _runtimes[key] = runtime
         _all.add(runtime)
         try:
-            return runtime.start()
+            runtime.start()
+            if previous is not None and previous.app_menu is not None:
+                # The child died: windows opened from now on get the app-wide menu again.
+                runtime.request("set_menu", {"label": None, "menu": previous.app_menu})
+                runtime.app_menu = previous.app_menu
         except BaseException:
             _runtimes.pop(key, None)
             raise
+        return runtime
 
 
 def stop_idle() -> None:
