@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from _results import write
 from playwright.sync_api import sync_playwright
 
 from wry.page import bridge_bundle
+from wry.testing.plugin import CHROMIUM_ARGS, chromium_executable
 
 ROUNDS = 20
 ADAPTER = """
@@ -74,10 +74,9 @@ async (rounds) => {
 def main() -> None:
     """Run the measurements once in a fresh headless Chromium and write the figures."""
     bundle = bridge_bundle()
-    chromium = os.environ.get("WRY_TEST_CHROMIUM", "/usr/bin/chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS
         )
         page = browser.new_page()
         safe = bundle.replace("</script", "<\\/script")

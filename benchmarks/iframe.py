@@ -25,10 +25,9 @@ os.environ.setdefault("WRY_OPEN_BROWSER", "false")
 from _results import write
 
 from wry import PyWry, PyWrySettings
+from wry.testing.plugin import CHROMIUM_ARGS, chromium_executable
 from wry_iframe.plugin import TRANSPORT
 
-CHROMIUM = os.environ.get("WRY_TEST_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 BIG = 10 * 1024 * 1024
 
 # The page greets Python as soon as the bridge runs: that is the first round trip.
@@ -68,10 +67,13 @@ RAW_PING = """([url, n]) => new Promise((resolve) => {
   };
 })"""
 
+# Like BIG_TRIP, the timed part serialises the payload, sends it and parses the echo.
 RAW_BIG = """([url, size, rounds]) => new Promise((resolve) => {
-  const ws = new WebSocket(url); const text = JSON.stringify({s: 1, e: [{type: 'bench:big',
-    data: 'x'.repeat(size)}]}); const times = []; let t0 = 0;
-  const go = () => { t0 = performance.now(); ws.send(text); };
+  const ws = new WebSocket(url); const payload = 'x'.repeat(size); const times = []; let t0 = 0;
+  const go = () => {
+    t0 = performance.now();
+    ws.send(JSON.stringify({s: 1, e: [{type: 'bench:big', data: payload}]}));
+  };
   ws.onopen = go;
   ws.onmessage = (m) => {
     JSON.parse(m.data); times.push(performance.now() - t0);
@@ -161,7 +163,9 @@ def main() -> None:
     app = PyWry(PyWrySettings(open_browser=False), transport="iframe")
     figures: dict[str, Any] = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = p.chromium.launch(
+            executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             app.show("<p>warm-up</p>", display=False).close()  # start the server once
             print("iframe: first_round_trips …", flush=True)
@@ -233,18 +237,17 @@ def main() -> None:
             all_in.wait(120)
             figures["js_to_py_events_per_s"] = round(n / (time.perf_counter() - started))
 
-            print("iframe: 10 MB up and back …", flush=True)
-            # 10 MB up and back: wry vs raw echo of the same frame
+            print("iframe: 10 MB up and back, alternating with the raw echo …", flush=True)
+            # 10 MB up and back: wry vs raw echo of the same frame, in alternate rounds
             handle.on("bench:big", lambda d, t, lab: handle.emit("bench:big", d))
-            wry_big = []
-            for _ in range(5):
+            wry_big: list[float] = []
+            raw_big: list[float] = []
+            for _ in range(7):
                 ms, length = page.evaluate(BIG_TRIP, BIG)
                 assert length == BIG
                 wry_big.append(ms)
+                raw_big += raw_page.evaluate(RAW_BIG, [url, BIG, 1])
             context.close()
-
-            print("iframe: raw echo 10 MB …", flush=True)
-            raw_big = raw_page.evaluate(RAW_BIG, [url, BIG, 5])
             raw_page.close()
         finally:
             browser.close()

@@ -230,12 +230,11 @@ def main() -> None:
         try:
             from playwright.sync_api import sync_playwright
 
-            sys.path.insert(0, str(REPO / "tests"))
-            from conftest import CHROMIUM, CHROMIUM_ARGS
+            from wry.testing.plugin import CHROMIUM_ARGS, chromium_executable
 
             with sync_playwright() as p:
                 browser = p.chromium.launch(
-                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                    executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS
                 )
                 page = browser.new_page(viewport={"width": 1280, "height": 1000})
                 page.set_default_timeout(60_000)

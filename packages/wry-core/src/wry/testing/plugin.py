@@ -49,9 +49,14 @@ def option(config: pytest.Config, name: str) -> str | None:
     return str(value) if value else None
 
 
+def chromium_executable() -> str:
+    """``$WRY_TEST_CHROMIUM``, else Debian's ``/usr/bin/chromium`` (benchmarks use it too)."""
+    return os.environ.get("WRY_TEST_CHROMIUM", DEFAULT_CHROMIUM)
+
+
 def chromium_path(config: pytest.Config) -> str:
     """The Chromium binary to launch; fails the test with the install command when missing."""
-    path = option(config, "wry_chromium") or os.environ.get("WRY_TEST_CHROMIUM", DEFAULT_CHROMIUM)
+    path = option(config, "wry_chromium") or chromium_executable()
     if not os.path.exists(path):
         pytest.fail(
             f"Chromium not found at {path}: apt-get install chromium, or pass --wry-chromium",
