@@ -1,6 +1,7 @@
 """The conformance suite: one behaviour, checked on every transport.
 
-Import it into a test module that provides a ``wry_driver`` fixture::
+Import it into a test module that names its transport in a ``wry_transport`` fixture (or
+provides a ``wry_driver`` fixture of its own)::
 
     from wry.testing.conformance import *  # noqa: F403
 
