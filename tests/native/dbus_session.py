@@ -101,6 +101,32 @@ def private_session_bus(directory: Path) -> Iterator[str]:
         proc.wait(10)
 
 
+@contextmanager
+def hosts_on_private_bus(directory: Path) -> Iterator[str]:
+    """A private bus as ``DBUS_SESSION_BUS_ADDRESS`` for the child hosts started inside.
+
+    Child hosts already running are stopped first and those started inside are stopped at the
+    end, so no host outlives the bus it was started on. Yields the bus address.
+    """
+    from wry_native.runtime import stop_all
+
+    missing = missing_tools("dbus-daemon", "gdbus")
+    if missing:
+        raise RuntimeError(f"{missing} missing: apt-get install dbus libglib2.0-bin")
+    previous = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    stop_all()
+    with private_session_bus(directory) as address:
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+        try:
+            yield address
+        finally:
+            stop_all()
+            if previous is None:
+                os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+            else:
+                os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
+
+
 class LineReader:
     """Collects JSON lines a helper process prints, for waiting on them."""
 

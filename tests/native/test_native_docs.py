@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dbus_session import TrayOnBus, missing_tools, private_session_bus
+from dbus_session import TrayOnBus, hosts_on_private_bus
 from doc_examples import block
 from native_helpers import Recorder, XDisplay, wait_until
 
@@ -100,17 +100,13 @@ def png(width: int = 16, height: int = 16) -> bytes:
 def test_tray_example_on_a_private_bus(
     example_app: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    missing = missing_tools("dbus-daemon", "gdbus")
-    if missing:
-        pytest.fail(f"{missing} missing: apt-get install dbus libglib2.0-bin")
-    from wry_native.runtime import get_runtime, stop_all
+    from wry_native.runtime import get_runtime
 
-    stop_all()  # the example's tray starts the default child host: start it on this bus
     monkeypatch.chdir(tmp_path)
     (tmp_path / "icon.png").write_bytes(png())
     (tmp_path / "bus").mkdir()
-    with private_session_bus(tmp_path / "bus") as address:
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    # The example's tray starts the default child host: on this bus.
+    with hosts_on_private_bus(tmp_path / "bus") as address:
         # Run the example in two parts, to look at the icon before it is hidden and removed.
         example = block("docs/native-features.md", "TrayProxy.create(").runnable()
         shown, hidden = example.split("tray.set_visible(False)")
@@ -127,4 +123,3 @@ def test_tray_example_on_a_private_bus(
         tray = names["tray"]
         with pytest.raises(RuntimeError, match="removed"):
             tray.set_title("gone")
-        stop_all()

@@ -11,8 +11,8 @@ import pytest
 from dbus_session import (
     fake_notification_daemon,
     has_system_gi,
+    hosts_on_private_bus,
     missing_tools,
-    private_session_bus,
 )
 from native_helpers import Recorder, XDisplay, wait_until
 from pydantic import ValidationError
@@ -145,27 +145,20 @@ def plugin_app(
     missing = missing_tools("dbus-daemon", "xclip")
     if missing or not has_system_gi():
         pytest.fail(f"missing {missing or 'python3-gi'}: apt-get install dbus xclip python3-gi")
-    previous = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
-    with private_session_bus(tmp_path_factory.mktemp("bus")) as address:
-        os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
-        with fake_notification_daemon(address) as notifications:
-            settings = PyWrySettings(
-                transport="native",
-                warm_windows=0,
-                tauri_plugins=["dialog", "clipboard_manager", "notification"],
-            )
-            application = PyWry(settings)
-            try:
-                yield application, notifications
-            finally:
-                application.destroy()
-                from wry_native.runtime import stop_all
-
-                stop_all()
-                if previous is None:
-                    os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
-                else:
-                    os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
+    with (
+        hosts_on_private_bus(tmp_path_factory.mktemp("bus")) as address,
+        fake_notification_daemon(address) as notifications,
+    ):
+        settings = PyWrySettings(
+            transport="native",
+            warm_windows=0,
+            tauri_plugins=["dialog", "clipboard_manager", "notification"],
+        )
+        application = PyWry(settings)
+        try:
+            yield application, notifications
+        finally:
+            application.destroy()
 
 
 def test_clipboard_written_from_js_is_read_by_xclip(

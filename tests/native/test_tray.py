@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from dbus_session import TrayOnBus, missing_tools, private_session_bus
+from dbus_session import TrayOnBus, hosts_on_private_bus
 from native_helpers import Recorder, XDisplay, wait_until
 
 from wry import CheckMenuItemConfig, MenuConfig, MenuItemConfig, PyWry, PyWrySettings, TrayProxy
@@ -87,25 +86,13 @@ def bus_app(
     x_display: XDisplay, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[PyWry, str]]:
     """A native app whose child host talks to a private session bus."""
-    missing = missing_tools("dbus-daemon", "gdbus")
-    if missing:
-        pytest.fail(f"{missing} missing: apt-get install dbus libglib2.0-bin")
-    previous = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
-    with private_session_bus(tmp_path_factory.mktemp("bus")) as address:
-        os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+    with hosts_on_private_bus(tmp_path_factory.mktemp("bus")) as address:
         # A distinct setting gives this module its own child host, started on this bus.
         application = PyWry(PyWrySettings(transport="native", warm_windows=0))
         try:
             yield application, address
         finally:
             application.destroy()
-            from wry_native.runtime import stop_all
-
-            stop_all()
-            if previous is None:
-                os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
-            else:
-                os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
 
 
 def test_tray_menu_handlers_fire_over_dbusmenu_with_every_window_hidden(
