@@ -149,33 +149,31 @@ def test_tray_menu_handlers_fire_over_dbusmenu_with_every_window_hidden(
         again.remove()
 
 
-def test_a_tray_outlives_app_destroy_and_reports_its_host_dying(
+def test_destroy_takes_the_tray_away_and_a_gone_tray_says_why(
     bus_app: tuple[PyWry, str], recorder: Recorder
 ) -> None:
-    """A tray-only app keeps its host through ``destroy()``; a killed host marks the icon gone."""
+    """``app.destroy()`` is the seed's tray "Quit": the host and its icon go; calls say why."""
     from wry_native.runtime import get_runtime
 
     app, address = bus_app
     other = PyWry(PyWrySettings(transport="native", warm_windows=0))  # same child host as app
     menu = MenuConfig(id="s", items=[MenuItemConfig(id="ping", text="Ping", handler=recorder)])
-    tray = TrayProxy.create(tray_id="survivor", menu=menu, app=other)
+    tray = TrayProxy.create(tray_id="quitter", menu=menu, app=other)
     runtime = get_runtime(other.settings)
-    other.destroy()  # no window left, but the tray keeps the host up
-    assert runtime.alive
-    assert runtime.pid is not None
     bus = wait_until(lambda: TrayOnBus(address, runtime.pid or 0), "the tray on the bus")
     bus.click("Ping")
     assert recorder.wait_for("tray:ping") == [{"id": "ping"}]
-
-    runtime.kill()
-    with pytest.raises(RuntimeError, match="gone: the native host was killed by signal 9"):
+    other.destroy()  # no window left: the host stops and takes the icon along
+    assert not runtime.alive
+    with pytest.raises(RuntimeError, match="gone: the native host exited with code 0"):
         tray.set_title("too late")
-    again = TrayProxy.create(tray_id="survivor", menu=menu, app=app)  # a fresh host
-    try:
-        fresh = get_runtime(app.settings)
-        assert fresh is not runtime and fresh.alive
-        bus = wait_until(lambda: TrayOnBus(address, fresh.pid or 0), "the new tray on the bus")
-        bus.click("Ping")
-        recorder.wait_for("tray:ping", 2)
-    finally:
-        again.remove()
+
+    again = TrayProxy.create(tray_id="quitter", menu=menu, app=app)  # a fresh host
+    fresh = get_runtime(app.settings)
+    assert fresh is not runtime and fresh.alive
+    bus = wait_until(lambda: TrayOnBus(address, fresh.pid or 0), "the new tray on the bus")
+    bus.click("Ping")
+    recorder.wait_for("tray:ping", 2)
+    fresh.kill()
+    with pytest.raises(RuntimeError, match="gone: the native host was killed by signal 9"):
+        again.set_title("too late")

@@ -104,6 +104,11 @@ class PyWry:
             raise ValueError(f"a window labelled {options.label!r} is already open")
         return self.mode.show(self, chosen, content, options)
 
+    def use_transport(self, transport: Transport) -> None:
+        """Have ``destroy()`` shut ``transport`` down (it started something with no widget)."""
+        with self._lock:
+            self._transports.setdefault(transport.name, transport)
+
     def _open(self, transport: Transport, content: HtmlContent, options: ShowOptions) -> BaseWidget:
         """Create a widget through ``transport`` and register it (used by window modes)."""
         callbacks: dict[str, Callback] = options.extra.pop("callbacks", {})

@@ -8,7 +8,7 @@ Tray menus use the same spec; their clicks arrive as ``tray:<item id>`` (see ``w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from wry.models import (
     CheckMenuItemConfig,
@@ -20,9 +20,6 @@ from wry.models import (
     SubmenuConfig,
 )
 from wry.plugins import hookimpl
-
-if TYPE_CHECKING:
-    from wry_native.runtime import NativeRuntime
 
 
 class CommandSender(Protocol):
@@ -86,12 +83,6 @@ def _check_id(item_id: str) -> str:
     return item_id
 
 
-def _sender(app: Any) -> NativeRuntime:
-    from wry_native.runtime import get_runtime
-
-    return get_runtime(app.settings if app is not None else None)
-
-
 @hookimpl
 def wry_set_menu(app: Any, menu: MenuConfig, widget: Any) -> bool | None:
     """Native windows (or app-wide, when the app uses the native transport) show ``menu``."""
@@ -103,7 +94,9 @@ def wry_set_menu(app: Any, menu: MenuConfig, widget: Any) -> bool | None:
     if widget is not None:
         widget.runtime.request("set_menu", {"label": widget.label, "menu": spec})
         return True
-    runtime = _sender(app)
+    from wry_native.transport import runtime_for
+
+    runtime = runtime_for(app)
     runtime.request("set_menu", {"label": None, "menu": spec})
     runtime.app_menu = spec  # kept for a restarted child
     return True
@@ -134,7 +127,9 @@ def set_menu_item(
         if v is not None
     }
     if not hasattr(sender, "request"):
-        sender = _sender(sender)
+        from wry_native.transport import runtime_for
+
+        sender = runtime_for(sender)
     result: dict[str, Any] = sender.request(
         "menu_item", {"id": item_id, "owner": owner, "changes": changes}
     )

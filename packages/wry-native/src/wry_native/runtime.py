@@ -76,8 +76,6 @@ class NativeRuntime:
         #: ``sink(label, events) -> bool`` for events whose label is no window (a tray id,
         #: say); the first sink that returns True has taken them.
         self.sinks: list[Callable[[str, list[dict[str, Any]]], bool]] = []
-        #: What keeps this child up with no window open (tray ids); ``stop_idle`` spares it.
-        self.keep_alive: set[str] = set()
         #: The app-wide menu spec (``set_menu`` with no label); a successor child gets it too.
         self.app_menu: dict[str, Any] | None = None
         #: ``callback(reason)`` once the child has exited (trays mark themselves gone).
@@ -164,6 +162,11 @@ class NativeRuntime:
     def _finish(self, code: int | None) -> None:
         """The child is gone: fail pending calls, close every window, clean up."""
         self.exit_code = code
+        for callback in self.exit_callbacks:  # before anyone waiting on the exit wakes up
+            try:
+                callback(self._death_message())
+            except Exception:
+                log.exception("exit callback %r failed", callback)
         self._dead.set()
         self._ready.set()
         if self._outbox is not None:
@@ -177,11 +180,6 @@ class NativeRuntime:
         for label in list(self._handles):
             self._events.put(("closed", (label, "the native host exited")))
         self._events.put(None)
-        for callback in self.exit_callbacks:
-            try:
-                callback(str(error))
-            except Exception:
-                log.exception("exit callback %r failed", callback)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _death_message(self) -> str:
@@ -401,16 +399,23 @@ _runtimes_lock = threading.Lock()
 _all: weakref.WeakSet[NativeRuntime] = weakref.WeakSet()
 
 
-def _key(settings: PyWrySettings | None) -> str:
-    if settings is None:
-        return ""
+def _key(settings: PyWrySettings) -> str:
+    """Apps whose settings give the same child configuration share one child host."""
     from wry_native.tauri_plugins import resolve
 
     return f"{resolve(settings).to_json()}|{settings.warm_windows}"
 
 
 def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
-    """The running child for these settings, starting a fresh one when there is none."""
+    """The running child for these settings, starting a fresh one when there is none.
+
+    No settings (``TrayProxy.create()`` without ``app``) means the defaults: the host a plain
+    ``PyWry()`` uses, so the seed's tray and windows share one child.
+    """
+    if settings is None:
+        from wry.settings import PyWrySettings
+
+        settings = PyWrySettings()
     key = _key(settings)
     with _runtimes_lock:
         previous = _runtimes.get(key)
@@ -432,9 +437,13 @@ def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
 
 
 def stop_idle() -> None:
-    """Stop the child hosts with no window and no tray left (others' windows keep theirs)."""
+    """Stop the child hosts that have no window left, and their tray icons with them.
+
+    ``PyWry.destroy`` calls it: the seed's tray "Quit" handler is ``app.destroy()``. Another
+    app's windows keep their host.
+    """
     with _runtimes_lock:
-        idle = [rt for rt in _all if not rt.labels and not rt.keep_alive]
+        idle = [rt for rt in _all if not rt.labels]
         for key, rt in list(_runtimes.items()):
             if rt in idle:
                 del _runtimes[key]

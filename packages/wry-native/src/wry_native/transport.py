@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from wry.page import bridge_bundle, render_page, script_tag
 from wry.transport import ShowOptions, Transport, has_display
 from wry_native.handle import NativeWindowHandle
-from wry_native.runtime import get_runtime, stop_idle
+from wry_native.runtime import NativeRuntime, get_runtime, stop_idle
 
 if TYPE_CHECKING:
     from wry.app import PyWry
@@ -35,6 +35,15 @@ def native_page(content: HtmlContent, label: str, theme: str, title: str) -> str
     return render_page(
         content, label=label, theme=theme, bridge_html=bridge_html(label, theme), title=title
     )
+
+
+def runtime_for(app: PyWry | None) -> NativeRuntime:
+    """The child host for ``app`` (a plain ``PyWry()``'s when None), which ``app.destroy()``
+    then stops with the rest: for what a host shows without a window (a tray, an app menu)."""
+    if app is None:
+        return get_runtime(None)
+    app.use_transport(NativeTransport())
+    return get_runtime(app.settings)
 
 
 class NativeTransport(Transport):

@@ -184,9 +184,6 @@ class NativeTray:
         with _lock:
             if _trays.get(self.tray_id) is self:
                 del _trays[self.tray_id]
-        keep_alive = getattr(self._sender, "keep_alive", None)
-        if keep_alive is not None:
-            keep_alive.discard(self.tray_id)
 
     def __repr__(self) -> str:
         return f"<NativeTray {self.tray_id!r}{' removed' if self.removed else ''}>"
@@ -218,15 +215,13 @@ def host_exited(sender: CommandSender, reason: str) -> None:
 @hookimpl
 def wry_create_tray(app: Any, tray: TrayConfig) -> NativeTray:
     """Show ``tray`` through the native child host (started if needed)."""
-    from wry_native.runtime import get_runtime
+    from wry_native.transport import runtime_for
 
-    runtime = get_runtime(app.settings if app is not None else None)
+    runtime = runtime_for(app)  # app.destroy() ends the host, and the icon with it
     if _sink not in runtime.sinks:
         runtime.sinks.append(_sink)
         runtime.exit_callbacks.append(lambda reason: host_exited(runtime, reason))
-    created = NativeTray.create(runtime, tray)
-    runtime.keep_alive.add(created.tray_id)  # app.destroy() leaves a tray-only host running
-    return created
+    return NativeTray.create(runtime, tray)
 
 
 def _sink(label: str, events: list[dict[str, Any]]) -> bool:
