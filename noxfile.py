@@ -7,7 +7,7 @@ import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.sessions = ["tests"]
 
 CORE = "./packages/wry-core"
 DISTS = {
@@ -87,8 +87,10 @@ def tests_all(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def tests(session: nox.Session) -> None:
-    """The whole suite: every transport set above, each in its own venv."""
+    """The whole suite: lint, types, and every transport set above, each in its own venv."""
     for name in (
+        "lint",
+        "typecheck",
         "tests-core",
         "tests-notebook-only",
         "tests-iframe-only",
@@ -109,7 +111,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the four packages."""
-    install(session, list(DISTS), "mypy>=1.11")
+    install(session, list(DISTS), "mypy>=1.11", *TEST_DEPS)  # wry.testing is a pytest plugin
     session.run("mypy")
 
 
