@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 from queue import Empty, Queue
@@ -232,13 +233,22 @@ class TrayOnBus:
         self.name = self._find()
 
     def _find(self) -> str:
-        # One of the process's connections never answers (notes Q5): try each, briefly.
-        for name in _bus_names_of(self.address, self.pid):
+        # One of the process's connections never answers (notes Q5): probe them all at once.
+        def answers(name: str) -> bool:
             probe = gdbus_call(self.address, "--dest", name, "--object-path", f"{ITEM_PATH}/Menu",
                                "--method", "com.canonical.dbusmenu.GetLayout", "--", "0", "-1",
-                               "[]", timeout=1)  # fmt: skip
-            if probe.returncode == 0:
-                return name
+                               "[]", timeout=2)  # fmt: skip
+            return probe.returncode == 0
+
+        names = _bus_names_of(self.address, self.pid)
+        pool = ThreadPoolExecutor(max(1, len(names)))
+        try:  # the first connection that answers; a silent one times out in the background
+            probes = {pool.submit(answers, name): name for name in names}
+            for probe in as_completed(probes):
+                if probe.result():
+                    return probes[probe]
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
         raise LookupError(f"process {self.pid} exports no tray menu on {self.address}")
 
     def _call(
