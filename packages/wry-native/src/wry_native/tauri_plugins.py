@@ -17,7 +17,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from wry.settings import TAURI_PLUGIN_NAMES, check_permissions, check_tauri_plugins
+from wry.tauri_names import TAURI_PLUGIN_NAMES, check_permissions, check_tauri_plugins
 
 if TYPE_CHECKING:
     from wry.settings import PyWrySettings
