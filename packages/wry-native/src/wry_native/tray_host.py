@@ -20,13 +20,15 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytauri import AppHandle
-from pytauri.image import Image
-from pytauri.tray import TrayIcon, TrayIconEvent
 
 from wry_native.menus_host import TRAY, MenuHost
+
+if TYPE_CHECKING:  # imported on first use: a host without a tray never loads them (PIL)
+    from pytauri.image import Image
+    from pytauri.tray import TrayIcon
 
 log = logging.getLogger("wry_native.tray")
 
@@ -39,6 +41,8 @@ DEFAULT_ICON_SIZE = 32
 
 def default_icon() -> Image:
     """A plain round icon, so a tray created without an icon is still visible."""
+    from pytauri.image import Image
+
     size = DEFAULT_ICON_SIZE
     centre, radius2 = (size - 1) / 2, (size / 2 - 1) ** 2
     pixels = bytearray()
@@ -52,6 +56,7 @@ def default_icon() -> Image:
 def decode_icon(encoded: str) -> Image:
     """An icon from base64 image-file bytes (PNG, ICO, …), converted to RGBA."""
     from PIL import Image as PilImage
+    from pytauri.image import Image
 
     with PilImage.open(io.BytesIO(base64.b64decode(encoded))) as picture:
         rgba = picture.convert("RGBA")
@@ -85,6 +90,8 @@ class TrayHost:
                 )
             tray, self._parked = self._parked, None
             if tray is None:
+                from pytauri.tray import TrayIcon
+
                 tray = TrayIcon.with_id(self._app, tray_id)
                 tray.set_temp_dir_path(str(self._icon_dir))
                 tray.on_tray_icon_event(self._on_icon_event)  # never fires on Linux
@@ -143,6 +150,8 @@ class TrayHost:
 
     def _on_icon_event(self, tray: TrayIcon, event: Any) -> None:
         # Runs on the GTK main thread; must never raise.
+        from pytauri.tray import TrayIconEvent
+
         try:
             if isinstance(event, TrayIconEvent.Click):
                 kind = "tray:click"
