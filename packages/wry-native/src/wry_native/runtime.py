@@ -432,6 +432,7 @@ def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
                 runtime.app_menu = previous.app_menu
         except BaseException:
             _runtimes.pop(key, None)
+            runtime.kill()  # a child that started but could not take the menu must not linger
             raise
         return runtime
 
