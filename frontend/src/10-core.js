@@ -32,7 +32,8 @@ function createBridge(options) {
     }
     const payload = data === undefined ? null : data;
     try {
-      JSON.stringify(payload);
+      // Only objects (cycles, toJSON) and BigInt can fail; a 10 MB string is not encoded twice.
+      if (typeof payload === "object" || typeof payload === "bigint") JSON.stringify(payload);
     } catch (error) {
       logError("emit(" + JSON.stringify(type) + "): data cannot be sent as JSON", error);
       return false;

@@ -102,6 +102,8 @@ def test_emit_rejects_data_json_cannot_carry(open_page: Any) -> None:
     ok = page.evaluate("() => { const a = {}; a.self = a; return pywry.emit('app:x', a); }")
     assert ok is False
     assert any("cannot be sent as JSON" in e for e in page.console_errors)
+    assert page.evaluate("() => pywry.emit('app:x', 10n)") is False  # a BigInt: no JSON form
+    assert page.evaluate("() => pywry.emit('app:x', 'x'.repeat(1 << 20))") is True
 
 
 def test_a_throwing_handler_is_logged_and_the_others_still_run(open_page: Any) -> None:

@@ -59,7 +59,9 @@ class PyWrySettings(BaseSettings):
         None, description="Browser mode opens the page (None: when a browser is available)."
     )
     max_message_bytes: int = Field(
-        16 * 1024 * 1024, ge=1024, description="Largest message accepted from a page."
+        16 * 1024 * 1024,
+        ge=1024,
+        description="Largest message accepted from a page (characters of text, bytes of binary).",
     )
     queue_limit: int = Field(
         100_000, ge=10, description="Events held for a page that is not connected yet."

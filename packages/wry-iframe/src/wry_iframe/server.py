@@ -43,6 +43,9 @@ CLOSE_REPLACED = 4001
 CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
 
+#: The most UTF-8 bytes one UTF-16 unit (what the page counts) can take.
+UTF8_BYTES_PER_CHAR = 3
+
 #: Acknowledgements of page events are sent at most this often unless a frame carries them.
 ACK_DELAY = 0.025
 
@@ -215,7 +218,9 @@ class IframeServer:
             access_log=False,
             lifespan="off",
             ws="websockets-sansio",
-            ws_max_size=max_message_bytes,
+            # a text message is limited in characters (below); its UTF-8 may take up to 3 bytes
+            # per character, so the frame cap of the WebSocket layer must leave room for that
+            ws_max_size=UTF8_BYTES_PER_CHAR * max_message_bytes,
             ws_per_message_deflate=False,
             timeout_graceful_shutdown=1,
         )
@@ -386,8 +391,13 @@ class IframeServer:
             if data is None:
                 data = message.get("text") or ""
             size = len(data)
-            if size > limit:  # text counted in characters: the protocol limit is exact
-                self.guard.reject("oversize", f"{size} to {conn.widget.label!r} > {limit}")
+            if size > limit:  # text counted in characters, binary in bytes
+                unit = "bytes" if isinstance(data, bytes) else "characters"
+                self.guard.reject(
+                    "oversize",
+                    f"a message of {size} {unit} to {conn.widget.label!r} exceeded "
+                    f"max_message_bytes={limit}; socket closed",
+                )
                 await conn.ws.close(CLOSE_TOO_BIG)
                 return
             conn.received_bytes += size

@@ -1,7 +1,7 @@
-/* wry bridge 0.1.0+585085ad41ac: built by frontend/build.py from frontend/src; do not edit. */
+/* wry bridge 0.1.0+cc7ae6a887e8: built by frontend/build.py from frontend/src; do not edit. */
 (function () {
 "use strict";
-const VERSION = "0.1.0+585085ad41ac";
+const VERSION = "0.1.0+cc7ae6a887e8";
 
 // ---- 00-names.js ----
 // Event names: the same rule as Python's wry.models.check_event_name.
@@ -58,7 +58,8 @@ function createBridge(options) {
     }
     const payload = data === undefined ? null : data;
     try {
-      JSON.stringify(payload);
+      // Only objects (cycles, toJSON) and BigInt can fail; a 10 MB string is not encoded twice.
+      if (typeof payload === "object" || typeof payload === "bigint") JSON.stringify(payload);
     } catch (error) {
       logError("emit(" + JSON.stringify(type) + "): data cannot be sent as JSON", error);
       return false;

@@ -1,0 +1,50 @@
+"""The wire form of events: what every transport sends is plain, compact JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from wry.protocol import BIG_STRING, PayloadError, encode_batch, encode_event
+
+
+def reference(event_type: str, data: object) -> str:
+    return json.dumps({"type": event_type, "data": data}, ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * BIG_STRING,  # the fast path: pasted between quotes
+        "x" * (BIG_STRING - 1),  # just below it: the encoder
+        "x" * BIG_STRING + '"',  # a quote must be escaped
+        "\\" + "x" * BIG_STRING,  # so must a backslash
+        "x" * BIG_STRING + "\n",  # and every control character
+        "\x1f" + "x" * BIG_STRING,
+        "é✓ \u2028 😀" * (BIG_STRING // 4),  # non-ASCII stays as it is (ensure_ascii=False)
+    ],
+)
+def test_large_strings_encode_exactly_as_json_does(text: str) -> None:
+    encoded = encode_event("big:text", text)
+    assert encoded == reference("big:text", text)
+    assert json.loads(encoded)["data"] == text
+
+
+def test_small_payloads_and_batches() -> None:
+    assert (
+        encode_event("a:b", {"n": [1, 2.5, None, True]})
+        == '{"type":"a:b","data":{"n":[1,2.5,null,true]}}'
+    )
+    assert encode_batch([encode_event("a:b"), encode_event("c:d", "é")]) == (
+        '[{"type":"a:b","data":null},{"type":"c:d","data":"é"}]'
+    )
+
+
+def test_bad_names_and_payloads_raise_before_any_transport() -> None:
+    with pytest.raises(ValueError, match="'\\*' is for listening"):
+        encode_event("*", "x" * BIG_STRING)
+    with pytest.raises(ValueError):
+        encode_event("no spaces allowed", "x" * BIG_STRING)
+    with pytest.raises(PayloadError, match="'a:b'"):
+        encode_event("a:b", {1, 2})
