@@ -6,7 +6,9 @@ Measures, each a median over several runs (medians and p99 in milliseconds):
   round trip completes (child start, Tauri, WebKit, page, bridge, event).
 - second window show → round trip: ``show()`` while the child runs and its warm window loaded.
 - ``update()`` → round trip: new content live (``pywry:ready``) and answering.
-- round trip median / p99: Python emit → page handler → ``pywry.emit`` → Python callback.
+- round trip median / p99: Python emit → page handler → ``pywry.emit`` → Python callback,
+  timed from the thread that emits (so it includes the callback waking that thread), and
+  driven by the callback itself (each ``pong`` callback emits the next ``ping``).
 - Python→JS and JS→Python events/s (all delivered, in order).
 - 10 MB Python→JS (until the page has it and answered).
 - PSS of every process (parent, child host, WebKit) with one fresh window, with the default
@@ -21,6 +23,7 @@ Without ``DISPLAY`` it starts its own Xvfb + openbox.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -76,6 +79,26 @@ class Waiter:
             if not self.cond.wait_for(lambda: self.counts.get(event_type, 0) >= count, timeout):
                 raise TimeoutError(f"{event_type}: {self.counts.get(event_type, 0)} of {count}")
             return self.last.get(event_type)
+
+
+def callback_ping_pong(handle: Any, trips: int) -> list[float]:
+    """Round trips timed between arrivals: each ``ping`` callback emits the next ``ping``."""
+    stamps: list[float] = []
+    done = threading.Event()
+
+    def again(data: Any, event_type: str, label: str) -> None:
+        stamps.append(time.perf_counter())
+        if len(stamps) <= trips:
+            handle.emit("ping", len(stamps))
+        else:
+            done.set()
+
+    handle.on("pong", again)
+    handle.emit("ping", 0)
+    if not done.wait(60):
+        raise TimeoutError(f"ping-pong: {len(stamps)} of {trips}")
+    handle.off("pong", again)
+    return [b - a for a, b in itertools.pairwise(stamps)]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -230,6 +253,11 @@ def run(events: int, runs: int) -> dict[str, Any]:
     trips = trips[200:]
     figures["round_trip_median_ms"] = ms(statistics.median(trips))
     figures["round_trip_p99_ms"] = ms(pct(trips, 0.99))
+    # the same trip driven by the callback itself (as an app answering its page would): no
+    # hand-over to this thread, which is the benchmark's and not the transport's
+    periods = callback_ping_pong(main, 2000)[200:]
+    figures["round_trip_median_ms_callback_driven"] = ms(statistics.median(periods))
+    figures["round_trip_p99_ms_callback_driven"] = ms(pct(periods, 0.99))
 
     # Python → JS
     start = time.perf_counter()
