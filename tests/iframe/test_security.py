@@ -201,6 +201,46 @@ def test_cross_site_websocket_hijacking_fails_in_a_real_browser(
     assert [c for c in hit.calls if c[1] == "app:pwned"] == []
 
 
+def test_text_is_limited_in_characters_and_binary_in_bytes(browser: Any) -> None:
+    TRANSPORT.shutdown()
+    app = PyWry(PyWrySettings(open_browser=False, max_message_bytes=4096), transport="iframe")
+    contexts: list[Any] = []
+    try:
+        ready, hit = Recorder(), Recorder()
+        handle = app.show(
+            "<p>small</p>", display=False, callbacks={"pywry:ready": ready, "app:text": hit}
+        )
+        page = open_page(browser, handle.url, contexts)  # type: ignore[attr-defined]
+        ready.wait()
+        # 3,000 characters, 6,000 bytes of UTF-8: within the limit as text
+        page.evaluate("pywry.emit('app:text', 'é'.repeat(3000))")
+        assert hit.wait()[0][0] == "é" * 3000
+        # a socket of the page's origin may send the same JSON as binary, counted in bytes
+        before = rejections("oversize")
+        codes = page.evaluate(
+            """async (cfg) => {
+                const send = (n, p) => new Promise((resolve) => {
+                    const ws = new WebSocket('ws://' + location.host + cfg.ws + '&p=' + p);
+                    const frame = {s: 1, e: [{type: 'app:text', data: 'é'.repeat(n)}]};
+                    ws.onopen = () => ws.send(new TextEncoder().encode(JSON.stringify(frame)));
+                    // the small one stays open: Python's acknowledgement closes it here
+                    ws.onmessage = (m) => { if (JSON.parse(m.data).a === 1) ws.close(1000); };
+                    ws.onclose = (e) => resolve(e.code);
+                });
+                return [await send(1000, 'small'), await send(3000, 'big')];
+            }""",
+            {"ws": f"/w/{handle.label}/ws?token={handle.token}"},  # type: ignore[attr-defined]
+        )
+        assert codes[1] == 1009
+        assert rejections("oversize") == before + 1
+        calls = hit.wait(2)
+        assert calls[1][0] == "é" * 1000  # the binary frame within the limit arrived
+    finally:
+        for context in contexts:
+            context.close()
+        app.destroy()
+
+
 def test_oversize_messages_are_refused_logged_and_counted(
     browser: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
