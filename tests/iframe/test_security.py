@@ -201,81 +201,80 @@ def test_cross_site_websocket_hijacking_fails_in_a_real_browser(
     assert [c for c in hit.calls if c[1] == "app:pwned"] == []
 
 
-def test_text_is_limited_in_characters_and_binary_in_bytes(browser: Any) -> None:
+@pytest.fixture
+def limited(browser: Any) -> Iterator[tuple[Any, Any, Recorder]]:
+    """(handle, page, recorder of app:text and app:big) on a server limited to 4096."""
     TRANSPORT.shutdown()
     app = PyWry(PyWrySettings(open_browser=False, max_message_bytes=4096), transport="iframe")
     contexts: list[Any] = []
     try:
         ready, hit = Recorder(), Recorder()
-        handle = app.show(
-            "<p>small</p>", display=False, callbacks={"pywry:ready": ready, "app:text": hit}
-        )
+        handle = app.show("<p>small</p>", display=False, callbacks={"pywry:ready": ready})
+        handle.on("app:text", hit)
+        handle.on("app:big", hit)
         page = open_page(browser, handle.url, contexts)  # type: ignore[attr-defined]
         ready.wait()
-        # 3,000 characters, 6,000 bytes of UTF-8: within the limit as text
-        page.evaluate("pywry.emit('app:text', 'é'.repeat(3000))")
-        assert hit.wait()[0][0] == "é" * 3000
-        # a socket of the page's origin may send the same JSON as binary, counted in bytes
-        before = rejections("oversize")
-        codes = page.evaluate(
-            """async (cfg) => {
-                const send = (n, p) => new Promise((resolve) => {
-                    const ws = new WebSocket('ws://' + location.host + cfg.ws + '&p=' + p);
-                    const frame = {s: 1, e: [{type: 'app:text', data: 'é'.repeat(n)}]};
-                    ws.onopen = () => ws.send(new TextEncoder().encode(JSON.stringify(frame)));
-                    // the small one stays open: Python's acknowledgement closes it here
-                    ws.onmessage = (m) => { if (JSON.parse(m.data).a === 1) ws.close(1000); };
-                    ws.onclose = (e) => resolve(e.code);
-                });
-                return [await send(1000, 'small'), await send(3000, 'big')];
-            }""",
-            {"ws": f"/w/{handle.label}/ws?token={handle.token}"},  # type: ignore[attr-defined]
-        )
-        assert codes[1] == 1009
-        assert rejections("oversize") == before + 1
-        calls = hit.wait(2)
-        assert calls[1][0] == "é" * 1000  # the binary frame within the limit arrived
+        yield handle, page, hit
     finally:
         for context in contexts:
             context.close()
         app.destroy()
+
+
+def socket_path(handle: Any) -> dict[str, str]:
+    return {"ws": f"/w/{handle.label}/ws?token={handle.token}"}
+
+
+def test_text_is_limited_in_characters_and_binary_in_bytes(
+    limited: tuple[Any, Any, Recorder],
+) -> None:
+    handle, page, hit = limited
+    # 3,000 characters, 6,000 bytes of UTF-8: within the limit as text
+    page.evaluate("pywry.emit('app:text', 'é'.repeat(3000))")
+    assert hit.wait()[0][0] == "é" * 3000
+    # a socket of the page's origin may send the same JSON as binary, counted in bytes
+    before = rejections("oversize")
+    codes = page.evaluate(
+        """async (cfg) => {
+            const send = (n, p) => new Promise((resolve) => {
+                const ws = new WebSocket('ws://' + location.host + cfg.ws + '&p=' + p);
+                const frame = {s: 1, e: [{type: 'app:text', data: 'é'.repeat(n)}]};
+                ws.onopen = () => ws.send(new TextEncoder().encode(JSON.stringify(frame)));
+                // the small one stays open: Python's acknowledgement closes it here
+                ws.onmessage = (m) => { if (JSON.parse(m.data).a === 1) ws.close(1000); };
+                ws.onclose = (e) => resolve(e.code);
+            });
+            return [await send(1000, 'small'), await send(3000, 'big')];
+        }""",
+        socket_path(handle),
+    )
+    assert codes[1] == 1009
+    assert rejections("oversize") == before + 1
+    assert hit.wait(2)[1][0] == "é" * 1000  # the binary frame within the limit arrived
 
 
 def test_oversize_messages_are_refused_logged_and_counted(
-    browser: Any, caplog: pytest.LogCaptureFixture
+    limited: tuple[Any, Any, Recorder], caplog: pytest.LogCaptureFixture
 ) -> None:
-    TRANSPORT.shutdown()
-    app = PyWry(PyWrySettings(open_browser=False, max_message_bytes=4096), transport="iframe")
-    contexts: list[Any] = []
-    try:
-        ready, hit = Recorder(), Recorder()
-        handle = app.show(
-            "<p>small</p>", display=False, callbacks={"pywry:ready": ready, "app:big": hit}
-        )
-        page = open_page(browser, handle.url, contexts)  # type: ignore[attr-defined]
-        ready.wait()
-        # the adapter refuses to send it, and says so
-        with page.expect_console_message(lambda m: "max_message_bytes" in m.text):
-            page.evaluate("pywry.emit('app:big', 'x'.repeat(10000))")
-        # a hand-made socket of the page that ignores the limit is cut off by the server
-        before = rejections("oversize")
-        code = page.evaluate(
-            """(cfg) => new Promise((resolve) => {
-                const ws = new WebSocket('ws://' + location.host + cfg.ws + '&p=raw');
-                ws.onopen = () => ws.send(JSON.stringify(
-                    {s: 1, e: [{type: 'app:big', data: 'y'.repeat(10000)}]}));
-                ws.onclose = (e) => resolve(e.code);
-            })""",
-            {"ws": f"/w/{handle.label}/ws?token={handle.token}"},  # type: ignore[attr-defined]
-        )
-        assert code == 1009
-        assert rejections("oversize") == before + 1
-        assert "max_message_bytes" in caplog.text
-        assert hit.calls == []
-    finally:
-        for context in contexts:
-            context.close()
-        app.destroy()
+    handle, page, hit = limited
+    # the adapter refuses to send it, and says so
+    with page.expect_console_message(lambda m: "max_message_bytes" in m.text):
+        page.evaluate("pywry.emit('app:big', 'x'.repeat(10000))")
+    # a hand-made socket of the page that ignores the limit is cut off by the server
+    before = rejections("oversize")
+    code = page.evaluate(
+        """(cfg) => new Promise((resolve) => {
+            const ws = new WebSocket('ws://' + location.host + cfg.ws + '&p=raw');
+            ws.onopen = () => ws.send(JSON.stringify(
+                {s: 1, e: [{type: 'app:big', data: 'y'.repeat(10000)}]}));
+            ws.onclose = (e) => resolve(e.code);
+        })""",
+        socket_path(handle),
+    )
+    assert code == 1009
+    assert rejections("oversize") == before + 1
+    assert "max_message_bytes" in caplog.text
+    assert hit.calls == []
 
 
 def test_a_page_cannot_address_another_widget(two: tuple[Any, Any, Any]) -> None:
