@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 from wry import BaseWidget, HtmlContent, PyWry, Transport
 from wry.page import bridge_bundle, render_page, script_tag
-from wry.protocol import encode_batch
+from wry.protocol import encode_batch, json_utf8
 from wry.transport import ShowOptions
 
 ADAPTER = (files("wry_sse") / "adapter.js").read_text(encoding="utf-8")
@@ -127,7 +127,7 @@ def _handler_for(server: SseServer) -> type[BaseHTTPRequestHandler]:
                     batch = widget.take(timeout=15)
                     frame = f"data: {encode_batch(batch)}\n\n" if batch else ": keep-alive\n\n"
                     try:
-                        self.wfile.write(frame.encode())
+                        self.wfile.write(json_utf8(frame))
                         self.wfile.flush()
                     except OSError:  # the page went away: keep the events for the next stream
                         with widget.wakeup:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
 from wry.models import check_event_name
@@ -68,3 +69,23 @@ def encode_event(event_type: str, data: Any = None) -> str:
 def encode_batch(encoded_events: list[str]) -> str:
     """Join already-encoded events into one JSON array without re-encoding them."""
     return "[" + ",".join(encoded_events) + "]"
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_lone_surrogates(json_text: str) -> str:
+    """Write lone surrogates (which UTF-8 cannot hold) as ``\\uXXXX`` escapes.
+
+    In JSON text they can only stand inside strings, where the escape means the same UTF-16
+    code unit, so the page receives exactly the string Python sent.
+    """
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
+def json_utf8(json_text: str) -> bytes:
+    """UTF-8 of JSON text, lone surrogates escaped (only looked for when encoding fails)."""
+    try:
+        return json_text.encode("utf-8")
+    except UnicodeEncodeError:
+        return escape_lone_surrogates(json_text).encode("utf-8")

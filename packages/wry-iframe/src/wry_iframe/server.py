@@ -24,6 +24,7 @@ import uvicorn
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
+from wry.protocol import escape_lone_surrogates
 from wry_iframe.reader import Reader
 from wry_iframe.security import Guard, token_matches
 
@@ -143,7 +144,10 @@ class Connection:
                 else:
                     break
                 self.ack_sent = ack
-                await send(frame)
+                try:
+                    await send(frame)
+                except UnicodeEncodeError:  # a lone surrogate: UTF-8 cannot hold it as is
+                    await send(escape_lone_surrogates(frame))
 
 
 class HostCheck:

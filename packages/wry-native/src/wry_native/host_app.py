@@ -42,6 +42,7 @@ from pytauri.ffi.lib import Assets
 from pytauri.webview import WebviewWindow, WebviewWindowBuilder
 from pytauri_wheel.lib import builder_factory, context_factory
 
+from wry.protocol import json_utf8
 from wry_native import tauri_plugins, window_control, wire
 from wry_native.outbox import Outbox, OutboxClosed
 
@@ -131,7 +132,7 @@ class Output:
         self._outbox = Outbox(self._write_all)
 
     def _write_all(self, text: str) -> None:
-        data = memoryview(text.encode("utf-8"))
+        data = memoryview(json_utf8(text))
         while data:
             data = data[os.write(self._fd, data) :]
 

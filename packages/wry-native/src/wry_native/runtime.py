@@ -35,6 +35,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
+from wry.protocol import json_utf8
 from wry_native import wire
 from wry_native.outbox import Outbox, OutboxClosed
 
@@ -148,7 +149,7 @@ class NativeRuntime:
         stdin = proc.stdin
 
         def write(text: str) -> None:
-            stdin.write(text.encode("utf-8"))
+            stdin.write(json_utf8(text))
             stdin.flush()
 
         self._outbox = Outbox(write, thread=True)

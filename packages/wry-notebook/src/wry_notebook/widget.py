@@ -25,6 +25,7 @@ import anywidget
 import traitlets
 
 from wry.page import bridge_bundle
+from wry.protocol import escape_lone_surrogates
 
 Channel = Literal["custom", "traitlets"]
 CHANNELS: tuple[Channel, ...] = ("custom", "traitlets")
@@ -80,6 +81,12 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def send_batch(self, seq: int, events_json: str) -> None:
         """Put one batch (already JSON) on the wire through the configured channel."""
         message = {"kind": "batch", "seq": seq, "events": events_json}
+        try:
+            self._put_on_wire(message)
+        except UnicodeEncodeError:  # a lone surrogate: Jupyter's UTF-8 cannot hold it as is
+            self._put_on_wire({**message, "events": escape_lone_surrogates(events_json)})
+
+    def _put_on_wire(self, message: dict[str, Any]) -> None:
         if self._channel == "traitlets":
             self._py_event = message
         else:

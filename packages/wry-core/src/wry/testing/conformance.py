@@ -121,6 +121,8 @@ PAYLOADS: list[Any] = [
     0,
     "",
     "x" * 1_000_000,
+    "\u2028\u2029 </script> \\ \" ' ${x} `t` \x00 \t",  # hostile to scripts and to JSON
+    "lone \ud800 and \udfff surrogates",  # UTF-16 code units UTF-8 cannot hold
 ]
 
 
