@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from wry.protocol import BIG_STRING, PayloadError, encode_batch, encode_event
+from wry.protocol import (
+    BIG_STRING,
+    PayloadError,
+    encode_batch,
+    encode_event,
+    escape_lone_surrogates,
+    json_utf8,
+)
 
 
 def reference(event_type: str, data: object) -> str:
@@ -48,3 +55,12 @@ def test_bad_names_and_payloads_raise_before_any_transport() -> None:
         encode_event("no spaces allowed", "x" * BIG_STRING)
     with pytest.raises(PayloadError, match="'a:b'"):
         encode_event("a:b", {1, 2})
+
+
+def test_lone_surrogates_become_escapes_only_when_utf8_cannot_hold_them() -> None:
+    plain = encode_event("a:b", "é🎉")
+    assert json_utf8(plain) == plain.encode("utf-8")
+    lone = encode_event("a:b", {"s": "x\ud800y\udfff"})
+    assert json_utf8(lone) == b'{"type":"a:b","data":{"s":"x\\ud800y\\udfff"}}'
+    assert json.loads(json_utf8(lone))["data"]["s"] == "x\ud800y\udfff"
+    assert escape_lone_surrogates('"\udc80"') == '"\\udc80"'
