@@ -57,6 +57,21 @@ def test_ten_megabyte_payloads_both_ways(app: PyWry, recorder: Recorder) -> None
     handle.close()
 
 
+def test_batches_reach_the_page_as_script_whatever_they_hold(
+    app: PyWry, recorder: Recorder
+) -> None:
+    # The host hands each batch to the page as a script: JSON text pasted as a JS expression.
+    page = """<script>
+      window.__wryNativeReceive = function () {};  // a page cannot unplug the bridge
+      pywry.on("echo", function (d) { pywry.emit("echoed", d); });
+    </script>"""
+    handle = show(app, recorder, page)
+    tricky = "\u2028\u2029 </script> \\ \" ' ${x} `tick` \x00 🎉 lone \ud800"
+    handle.emit("echo", {"s": tricky, "nested": [tricky, {"k": tricky}]})
+    assert recorder.wait_for("echoed") == [{"s": tricky, "nested": [tricky, {"k": tricky}]}]
+    handle.close()
+
+
 def test_payload_errors_raise_at_emit(app: PyWry, recorder: Recorder) -> None:
     handle = show(app, recorder)
     with pytest.raises(PayloadError):

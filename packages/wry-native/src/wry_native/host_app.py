@@ -32,8 +32,6 @@ from typing import Any
 
 from pytauri import (
     AppHandle,
-    Emitter,
-    EventTarget,
     RunEvent,
     WebviewUrl,
     WindowEvent,
@@ -522,9 +520,7 @@ class HostApp:
             window.backlog.append(batch)
 
     def _emit_now(self, window: HostWindow, batch: str) -> None:
-        assert self.app is not None
-        target = EventTarget.WebviewWindow(window.tauri_label)
-        Emitter.emit_str_to(self.app, target, wire.PAGE_EVENT, batch)
+        window.native.eval(wire.receive_script(batch))
 
     def _emit_events(self, label: str, events: list[dict[str, Any]]) -> None:
         self.emit_batch(label, json.dumps(events, ensure_ascii=False, allow_nan=False))

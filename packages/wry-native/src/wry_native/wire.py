@@ -19,9 +19,6 @@ MAX_LINE_ENV = "WRYNATIVE_MAX_LINE"
 #: Warm hidden windows the child keeps ready (the parent sets it from settings.warm_windows).
 WARM_ENV = "WRYNATIVE_WARM_WINDOWS"
 
-#: Tauri event every page adapter listens to on its own window; payload = a batch of events.
-PAGE_EVENT = "pywry:event"
-
 #: pyInvoke commands the page adapter uses.
 CMD_EVENTS = "pywry_event"
 CMD_ATTACH = "pywry_attach"
@@ -97,3 +94,11 @@ def event_line(label: str, event_type: str, data: Any) -> str:
 def events_line(label: str, raw_batch: str) -> str:
     """A batch of page events, pasted verbatim; ``type`` and ``label`` come last so they win."""
     return f'{{"events":{raw_batch},"type":"events","label":{json.dumps(label)}}}\n'
+
+
+def receive_script(raw_batch: str) -> str:
+    """The script that hands a batch (JSON array text) to the page's adapter.
+
+    JSON is a JavaScript expression, so the batch is pasted as it is, never re-encoded.
+    """
+    return f"window.__wryNativeReceive({raw_batch})"
