@@ -3,8 +3,9 @@
 Used by the parent (requests and emits to the child) and by the child (replies and events to the
 parent). Each write takes everything queued since the previous one:
 emits to the same window that are not separated by a command become one ``emit`` line (one
-Tauri event carrying the whole batch), so a burst costs one call into the page, not one per
-event, and a command (``close``, ``eval_js``…) still sees every emit queued before it.
+script evaluated in the page with the whole batch), so a burst costs one call into the page,
+not one per event, and a command (``close``, ``eval_js``…) still sees every emit queued
+before it.
 """
 
 from __future__ import annotations
