@@ -41,7 +41,8 @@ def dumps(value: Any) -> str:
 #: From this length on, a string payload is checked with a few ``in`` scans (memchr) for
 #: characters JSON must escape; the C encoder's per-character loop is ~5x slower on 10 MB.
 BIG_STRING = 1 << 16
-_MUST_ESCAPE = (*(chr(code) for code in range(0x20)), '"', "\\")
+# the likeliest first: text that needs escaping is usually found out by the first scan or two
+_MUST_ESCAPE = ('"', "\\", "\n", "\t", "\r", *(chr(c) for c in range(0x20) if c not in (9, 10, 13)))
 
 
 def _plain_big_string(value: Any) -> bool:
