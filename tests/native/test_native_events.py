@@ -110,6 +110,7 @@ def test_eval_js_values_errors_and_async(app: PyWry, recorder: Recorder) -> None
     assert handle.eval_js("var a = [1, 'x', null]; a") == [1, "x", None]
     assert handle.eval_js("await new Promise(r => setTimeout(() => r('later'), 50))") == "later"
     assert handle.proxy.eval_js("({k: 'v'})") == {"k": "v"}
+    assert handle.eval_js("'\ud800 lone'.length") == 6  # a script UTF-8 cannot hold as is
     with pytest.raises(NativeCallError, match="ReferenceError"):
         handle.eval_js("no_such_name.x")
 

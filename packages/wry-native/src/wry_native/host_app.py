@@ -40,7 +40,7 @@ from pytauri.ffi.lib import Assets
 from pytauri.webview import WebviewWindow, WebviewWindowBuilder
 from pytauri_wheel.lib import builder_factory, context_factory
 
-from wry.protocol import json_utf8
+from wry.protocol import escape_lone_surrogates, json_utf8
 from wry_native import tauri_plugins, window_control, wire
 from wry_native.outbox import Outbox, OutboxClosed
 
@@ -520,7 +520,10 @@ class HostApp:
             window.backlog.append(batch)
 
     def _emit_now(self, window: HostWindow, batch: str) -> None:
-        window.native.eval(wire.receive_script(batch))
+        try:
+            window.native.eval(wire.receive_script(batch))
+        except UnicodeEncodeError:  # a lone surrogate (eval_js, set_content): Rust refuses it
+            window.native.eval(wire.receive_script(escape_lone_surrogates(batch)))
 
     def _emit_events(self, label: str, events: list[dict[str, Any]]) -> None:
         self.emit_batch(label, json.dumps(events, ensure_ascii=False, allow_nan=False))
