@@ -159,6 +159,69 @@ def test_a_page_that_never_listens_cannot_grow_the_host(runtime: NativeRuntime) 
     runtime.request("close", {"label": "deaf"})
 
 
+def test_pages_talk_to_the_host_over_postmessage_and_only_for_their_own_window(
+    runtime: NativeRuntime,
+) -> None:
+    stub = open_window(runtime, "channel", ECHO)
+
+    def probe(expression: str) -> Any:
+        return runtime.request("probe_js", {"label": "channel", "expression": expression})
+
+    # no ipc:// fetch: Tauri's postMessage interface carries the page's messages
+    probe(
+        "(() => { window.ipcFetches = 0; const f = window.fetch;"
+        " window.fetch = function (u) { if (String(u).startsWith('ipc:')) window.ipcFetches++;"
+        " return f.apply(this, arguments); }; })()"
+    )
+    runtime.request("emit", {"label": "channel", "event": "echo", "payload": 1})
+    assert stub.recorder.wait_for("echoed") == [1]
+    assert probe("window.ipcFetches") == 0
+    # the channel cannot be unplugged or replaced by page scripts
+    assert (
+        probe(
+            "(() => { try { window.__wryNativeSend = null; } catch (e) {} "
+            "return typeof window.__wryNativeSend; })()"
+        )
+        == "function"
+    )
+
+    # forged messages (no window's key, not a channel message) are refused and counted
+    before = runtime.request("ping", {})["rejected_page_messages"]
+    forge = (
+        "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'wry-page', "
+        "payload: %s}).then(() => true)"
+    )
+    forged_batch = json.dumps([{"type": "forged", "data": 1}])
+    assert probe(forge % json.dumps("0" * 32 + "\npywry_event\n" + forged_batch))
+    assert probe(forge % "5")
+    assert probe(forge % json.dumps("no newline at all"))
+    wait_until(
+        lambda: runtime.request("ping", {})["rejected_page_messages"] == before + 3,
+        "three refused page messages",
+    )
+    runtime.request("emit", {"label": "channel", "event": "echo", "payload": 2})
+    assert stub.recorder.wait_for("echoed", 2) == [1, 2]
+    assert stub.recorder.of("forged") == []
+    runtime.request("close", {"label": "channel"})
+
+
+def test_windows_shown_while_the_pool_window_loads_get_their_pages(x_display: XDisplay) -> None:
+    """show() at once after start: the pool's window is still loading its page.
+
+    Claiming it then used to leave a window blank now and then (WebKit dropped the navigation
+    or the first load); a pool window is only claimed once its page is up.
+    """
+    for attempt in range(3):
+        rt = NativeRuntime(PyWrySettings(warm_windows=1)).start()
+        try:
+            stubs = [open_window(rt, f"quick-{attempt}-{n}", f"<h1>page {n}</h1>") for n in (0, 1)]
+            for n, stub in enumerate(stubs):
+                script = "document.querySelector('h1').textContent"
+                assert rt.request("eval_js", {"label": stub.label, "script": script}) == f"page {n}"
+        finally:
+            rt.stop()
+
+
 def test_a_timed_out_call_does_not_shift_later_replies(runtime: NativeRuntime) -> None:
     stub = open_window(runtime, "slow", ECHO)
     slow = "await new Promise(r => setTimeout(() => r('late'), 800))"

@@ -63,7 +63,6 @@ def test_defaults_and_clipboard_text_permissions() -> None:
     assert setup.plugins == ["dialog", "clipboard_manager", "shell", "fs", "single_instance"]
     assert setup.permissions == [
         "core:default",
-        "pytauri:default",
         "dialog:default",
         "clipboard-manager:default",
         "clipboard-manager:allow-write-text",

@@ -2,13 +2,14 @@
 
 Threads (notes/native-linux.md Q2): the GTK loop owns the main thread; ``stdin`` is read and
 every command executed, in order, on one reader thread (Tauri marshals window calls to the GTK
-thread itself); page IPC arrives on tokio threads and does no more than write one line (the
+thread itself); page messages (the page channel: a Tauri event per message, see
+``assets/page-channel.js``) arrive on tokio threads and do no more than write one line (the
 parent reads its end promptly); lines to the parent go through an ``Outbox``, whole and in
 order, written by whichever thread finds it idle. Tauri window labels are internal
 (``wry-win-<n>``): a warm hidden window is built before anyone knows its user label, so the
 host maps user labels to windows.
 
-Extensions (menus, tray, plugins) add commands to :attr:`HostApp.commands` and page-IPC commands
+Extensions (menus, tray, plugins) add commands to :attr:`HostApp.commands` and page commands
 to :attr:`HostApp.invoke_commands`; :attr:`HostApp.window_listeners` hear windows come and go.
 """
 
@@ -21,17 +22,22 @@ import logging
 import os
 import queue
 import re
+import secrets
 import shutil
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from pytauri import (
     AppHandle,
+    Event,
+    Listener,
     RunEvent,
     WebviewUrl,
     WindowEvent,
@@ -48,23 +54,30 @@ log = logging.getLogger("wry_native.host")
 
 _LABEL = re.compile(r"^[A-Za-z0-9\-/:_.]{1,200}$")
 WARM_PAGE = "wry-warm.html"
-#: The pool's page: it only reports that the webview is up (attach), so the host knows which
-#: warm windows are fully loaded.
-WARM_HTML = (
-    b"<!doctype html><title></title><script>"
-    b"window.__TAURI__.pytauri.pyInvoke('pywry_attach', {});</script>"
-)
+#: The pool's page. The window's page channel reports when it is up (an attach without a
+#: label), so the host knows which warm windows are fully loaded.
+WARM_HTML = b"<!doctype html><title></title>"
 EXIT_GRACE_S = 3.0
+#: After a window is sent to a page: the pauses between checks that WebKit is loading it. Now
+#: and then a new window never starts its first load; it is sent to its page again (quietly
+#: in the first second).
+LOAD_CHECKS_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 #: Events held for one window whose page is not listening yet: this many maximal lines' worth.
 BACKLOG_LINES = 4
 
-#: pyInvoke command that answers ``probe_js``.
+#: Page command that answers ``probe_js``.
 CMD_PROBE = "wry_probe"
 
-#: ``probe_js`` wraps the expression in this: Tauri's eval runs it, pyInvoke brings the value.
+#: ``probe_js`` wraps the expression in this: Tauri's eval runs it, the page channel (not the
+#: wry bridge) brings the value.
 PROBE_JS = """(function () {
-  var send = function (answer) { window.__TAURI__.pytauri.pyInvoke("wry_probe", answer); };
   var id = %s;
+  var send = function (answer) {
+    var text;
+    try { text = JSON.stringify(answer); }
+    catch (e) { text = JSON.stringify({id: id, ok: false, error: "not JSON: " + e}); }
+    window.__wryNativeSend("wry_probe", text);
+  };
   try {
     Promise.resolve((function (pywry, root) { return (%s
     ); })(window.pywry, document)).then(
@@ -76,6 +89,17 @@ PROBE_JS = """(function () {
       function (e) { send({id: id, ok: false, error: String(e)}); });
   } catch (e) { send({id: id, ok: false, error: String(e)}); }
 })();"""
+
+
+@cache
+def _page_channel_source() -> str:
+    return (files("wry_native") / "assets" / "page-channel.js").read_text(encoding="utf-8")
+
+
+def page_channel_js(key: str) -> str:
+    """The initialization script giving one window's pages ``window.__wryNativeSend``."""
+    return _page_channel_source().replace("__WRY_KEY__", json.dumps(key))
+
 
 #: A command handler's answer meaning "the reply is sent later" (eval_js waits for the page).
 DEFERRED = object()
@@ -114,8 +138,11 @@ class HostWindow:
 
     tauri_label: str
     native: WebviewWindow
+    key: str  # the page channel's secret: messages carrying it come from this window
     label: str | None = None  # the user's label; None while the window waits in the pool
     attached: bool = False  # the page's listener is registered: emits may go out
+    warm_loaded: bool = False  # a pool window's page is up: only then may it be claimed
+    loading: str | None = None  # the URL it was sent to and has not reported up yet
     backlog: list[str] = field(default_factory=list)
     evals: dict[str, Any] = field(default_factory=dict)  # eval id -> request_id
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -157,6 +184,9 @@ class HostApp:
         self._lock = threading.RLock()
         self._windows: dict[str, HostWindow] = {}  # user label -> window
         self._by_tauri: dict[str, HostWindow] = {}  # tauri label -> window
+        self._by_key: dict[str, HostWindow] = {}  # page channel key -> window
+        #: Page messages refused (unknown key or command, a pool page's events); each is logged.
+        self.rejected_page_messages = 0
         self._warm: list[HostWindow] = []
         self._ids = itertools.count(1)
         self._base_url = "tauri://localhost/"
@@ -176,9 +206,13 @@ class HostApp:
             "window_call": self.cmd_window_call,
             "list_windows": self.cmd_list_windows,
             "probe_js": self.cmd_probe_js,
-            "ping": lambda message: {"pid": os.getpid()},
+            "ping": lambda message: {
+                "pid": os.getpid(),
+                "rejected_page_messages": self.rejected_page_messages,
+            },
         }
-        self.invoke_commands: dict[str, Callable[[HostWindow, bytes], None]] = {
+        #: Page commands: ``fn(window, text)`` for ``window.__wryNativeSend(name, text)``.
+        self.invoke_commands: dict[str, Callable[[HostWindow, str], None]] = {
             wire.CMD_EVENTS: self._page_events,
             wire.CMD_ATTACH: self._attach,
             CMD_PROBE: self._probe_result,
@@ -219,7 +253,7 @@ class HostApp:
         context.set_assets(self.pages)
         app = builder_factory().build(
             context=context,
-            invoke_handler=self._on_invoke,
+            invoke_handler=None,  # pages talk to the host through the page channel
             setup=self._on_setup,
             plugins=tauri_plugins.init_plugins(setup),
         )
@@ -228,6 +262,7 @@ class HostApp:
 
     def _on_setup(self, app_handle: AppHandle) -> None:
         self.app = app_handle
+        Listener.listen(app_handle, wire.PAGE_CHANNEL_EVENT, self._on_page_message)
         load_extensions(self)
         threading.Thread(target=self._read_commands, name="wry-host-in", daemon=True).start()
         threading.Thread(target=self._run_tasks, name="wry-host-tasks", daemon=True).start()
@@ -345,26 +380,72 @@ class HostApp:
         """Report an event for ``label`` (a window label, or e.g. a tray id) to the parent."""
         self.out.write(wire.event_line(label, event_type, data))
 
-    def _build(self, url: Any, **kwargs: Any) -> HostWindow:
+    def _build(self, url: str, **kwargs: Any) -> HostWindow:
         assert self.app is not None
+        ours = url.startswith(self._base_url)
+        target = WebviewUrl.App(url[len(self._base_url) :]) if ours else WebviewUrl.External(url)
         tauri_label = f"wry-win-{next(self._ids)}"
+        key = secrets.token_hex(16)
 
         def on_navigation(_url: str) -> bool:
             return self._navigating(tauri_label)
 
         native = WebviewWindowBuilder.build(
-            self.app, tauri_label, url, on_navigation=on_navigation, **kwargs
+            self.app,
+            tauri_label,
+            target,
+            on_navigation=on_navigation,
+            initialization_script=page_channel_js(key),
+            **kwargs,
         )
-        window = HostWindow(tauri_label, native)
+        window = HostWindow(tauri_label, native, key)
         with self._lock:
             self._by_tauri[tauri_label] = window
+            self._by_key[key] = window
+        self._watch_load(window, url)
         return window
+
+    def _watch_load(self, window: HostWindow, url: str, attempt: int = 0) -> None:
+        """Check, later, that ``window`` is loading ``url``; send it there again if not."""
+        if attempt == 0:
+            window.loading = url
+        if attempt < len(LOAD_CHECKS_S):
+            timer = threading.Timer(
+                LOAD_CHECKS_S[attempt], self._check_load, (window, url, attempt)
+            )
+            timer.daemon = True
+            timer.start()
+
+    def _check_load(self, window: HostWindow, url: str, attempt: int) -> None:
+        try:
+            with self._lock:
+                gone = self._by_tauri.get(window.tauri_label) is not window or self._exiting
+            if gone or window.loading != url:
+                return  # closed, up, or sent elsewhere since
+            try:
+                current = str(window.native.url())
+            except Exception:  # no URL at all: the first load never started
+                current = ""
+            ours = url.startswith(self._base_url)
+            if current == "" or (ours and current != url):
+                level = logging.INFO if attempt < 2 else logging.WARNING
+                log.log(
+                    level,
+                    "window %s is not loading %s (at %r): loading it again",
+                    window.tauri_label,
+                    url,
+                    current,
+                )
+                window.native.navigate(url)
+            self._watch_load(window, url, attempt + 1)
+        except Exception:
+            log.exception("checking that window %s loads failed", window.tauri_label)
 
     def _add_warm_window(self) -> None:
         with self._lock:
             if self._exiting or len(self._warm) >= self.warm_target:
                 return
-        window = self._build(WebviewUrl.App(WARM_PAGE), visible=False, title="wry")
+        window = self._build(self._base_url + WARM_PAGE, visible=False, title="wry")
         with self._lock:
             self._warm.append(window)
 
@@ -388,6 +469,8 @@ class HostApp:
         visible = bool(message.get("visible", True))
         key = f"p/{label}.html"
         url = message.get("url")
+        if url is not None and not isinstance(url, str):
+            raise ValueError(f"'url' must be a string, not {type(url).__name__}")
         if url is None:
             page = message.get("page", message.get("html"))
             if not isinstance(page, str):
@@ -397,12 +480,13 @@ class HostApp:
         if window is not None:
             window.native.set_title(title)
             window.native.set_size(window_control.logical_size(width, height))
+            self._watch_load(window, self._base_url + key)
             window.native.navigate(self._base_url + key)
             if visible:
                 window.native.show()
             warm = True
         else:
-            target = WebviewUrl.External(url) if url is not None else WebviewUrl.App(key)
+            target = url if url is not None else self._base_url + key
             window = self._build(target, title=title, inner_size=(width, height), visible=visible)
             warm = False
         window.label = label
@@ -413,8 +497,12 @@ class HostApp:
         return {"label": label, "warm": warm}
 
     def _take_warm(self, label: str) -> HostWindow | None:
+        # Only a window whose pool page is up: in one still loading, WebKit may finish that
+        # first load after (over) the navigation to the real page, leaving the pool page.
         with self._lock:
-            window = self._warm.pop(0) if self._warm else None
+            window = next((w for w in self._warm if w.warm_loaded), None)
+            if window is not None:
+                self._warm.remove(window)
         if window is not None:
             with window.lock:
                 window.label, window.attached = label, False
@@ -458,6 +546,8 @@ class HostApp:
     def _window_destroyed(self, tauri_label: str) -> None:
         with self._lock:
             window = self._by_tauri.pop(tauri_label, None)
+            if window is not None:
+                self._by_key.pop(window.key, None)
             if window in self._warm:
                 self._warm.remove(window)
         if window is None or window.label is None:
@@ -482,7 +572,7 @@ class HostApp:
     def cmd_list_windows(self, message: dict[str, Any]) -> dict[str, Any]:
         """User labels of the open windows and the size of the warm pool (diagnostics)."""
         with self._lock:
-            loaded = sum(1 for window in self._warm if window.attached)
+            loaded = sum(1 for window in self._warm if window.warm_loaded)
             return {"windows": sorted(self._windows), "warm": len(self._warm), "loaded": loaded}
 
     def cmd_window_get(self, message: dict[str, Any]) -> Any:
@@ -576,7 +666,7 @@ class HostApp:
         window.native.eval(PROBE_JS % (json.dumps(probe_id), expression))
         return DEFERRED
 
-    def _probe_result(self, window: HostWindow, body: bytes) -> None:
+    def _probe_result(self, window: HostWindow, body: str) -> None:
         answer = json.loads(body)
         with window.lock:
             request_id = window.evals.pop(str(answer.get("id")), None)
@@ -609,51 +699,66 @@ class HostApp:
 
     # -- page -> Python (tokio threads: write a line, never block long, never raise) ------------
 
-    def _on_invoke(self, invoke: Any) -> None:
+    def _on_page_message(self, event: Event) -> None:
+        """A page channel message: ``key \n command \n text`` (page-channel.js)."""
         try:
-            command = invoke.command
-            resolver = invoke.bind_to({"body": None, "webview_window": None})
-            if resolver is None:
-                return
-            arguments = resolver.arguments
-            window = self._by_tauri.get(arguments["webview_window"].label())
+            message = json.loads(event.payload)
+            key, command, text = message.split("\n", 2)
+        except (ValueError, TypeError, AttributeError):
+            self._reject_page_message("it is not a page channel message")
+            return
+        try:
+            window = self._by_key.get(key)
             handler = self.invoke_commands.get(command)
-            pooled = window is not None and window.label is None
-            if window is None or handler is None or (pooled and command != wire.CMD_ATTACH):
-                resolver.reject(f"wry: command {command!r} is not available here")
-                return
-            handler(window, arguments["body"])
-            resolver.resolve("null")
+            if window is None:
+                self._reject_page_message(f"{command!r} carries no open window's key")
+            elif handler is None:
+                self._reject_page_message(f"no page command {command!r}")
+            elif window.label is None and command != wire.CMD_ATTACH:
+                self._reject_page_message(f"{command!r} from a pool window")
+            else:
+                handler(window, text)
         except Exception:
-            log.exception("page command failed")
+            log.exception("page command %r failed", command)
 
-    def _attach(self, window: HostWindow, body: bytes) -> None:
+    def _reject_page_message(self, why: str) -> None:
+        with self._lock:
+            self.rejected_page_messages += 1
+            count = self.rejected_page_messages
+        log.warning("page message refused (%d so far): %s", count, why)
+
+    def _attach(self, window: HostWindow, body: str) -> None:
         # The wry adapter attaches with its label; the pool page attaches with none.
         try:
             page_label = json.loads(body).get("label")
         except (ValueError, AttributeError):
             page_label = None
-        if window.label is None:
-            window.attached = page_label is None  # a warm window finished loading
+        if page_label is None:  # the page channel's hello: a page came up
+            url = body_url(body)
+            with window.lock:
+                if url == window.loading:
+                    window.loading = None
+                    window.warm_loaded = window.label is None
             return
-        if page_label is None:
-            return  # the pool page of a window claimed meanwhile: its real page follows
+        if window.label is None:
+            return
         with window.lock:
             window.attached = True
+            window.loading = None
             backlog, window.backlog = window.backlog, []
             if backlog:
                 self._emit_now(window, _merge_batches(backlog))
         self._refill_warm()
 
-    def _page_events(self, window: HostWindow, body: bytes) -> None:
-        if window.evals and b"pywry:eval-result" in body:
+    def _page_events(self, window: HostWindow, body: str) -> None:
+        if window.evals and "pywry:eval-result" in body:
             body = self._take_eval_results(window, body)
-        if b"\n" in body or b"\r" in body:  # not what JSON.stringify writes: re-encode
-            body = json.dumps(json.loads(body), ensure_ascii=False).encode("utf-8")
-        if window.label is not None and body != b"[]":
-            self.out.write(wire.events_line(window.label, body.decode("utf-8")))
+        if "\n" in body or "\r" in body:  # not what JSON.stringify writes: re-encode
+            body = json.dumps(json.loads(body), ensure_ascii=False)
+        if window.label is not None and body != "[]":
+            self.out.write(wire.events_line(window.label, body))
 
-    def _take_eval_results(self, window: HostWindow, body: bytes) -> bytes:
+    def _take_eval_results(self, window: HostWindow, body: str) -> str:
         events = json.loads(body)
         kept = []
         for event in events:
@@ -672,7 +777,16 @@ class HostApp:
                     self.out.write(wire.reply_line(request_id, error=f"JavaScript error: {error}"))
             else:
                 kept.append(event)
-        return json.dumps(kept, ensure_ascii=False).encode("utf-8")
+        return json.dumps(kept, ensure_ascii=False)
+
+
+def body_url(body: str) -> str | None:
+    """The ``url`` a page channel hello reports, if any."""
+    try:
+        url = json.loads(body).get("url")
+    except (ValueError, AttributeError):
+        return None
+    return url if isinstance(url, str) else None
 
 
 def _merge_batches(batches: list[str]) -> str:

@@ -39,7 +39,7 @@ PLUGIN_CONFIG: dict[str, dict[str, Any]] = {
 }
 
 #: Granted to every window whatever the settings: the app and the wry bridge need them.
-BASE_PERMISSIONS = ("core:default", "pytauri:default")
+BASE_PERMISSIONS = ("core:default",)
 
 #: The child reads its TauriSetup from this environment variable.
 ENV_VAR = "WRYNATIVE_TAURI_SETUP"

@@ -19,7 +19,9 @@ MAX_LINE_ENV = "WRYNATIVE_MAX_LINE"
 #: Warm hidden windows the child keeps ready (the parent sets it from settings.warm_windows).
 WARM_ENV = "WRYNATIVE_WARM_WINDOWS"
 
-#: pyInvoke commands the page adapter uses.
+#: The Tauri event carrying every page → host message (assets/page-channel.js).
+PAGE_CHANNEL_EVENT = "wry-page"
+#: Page commands the adapter uses.
 CMD_EVENTS = "pywry_event"
 CMD_ATTACH = "pywry_attach"
 

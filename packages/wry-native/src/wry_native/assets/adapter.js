@@ -1,18 +1,21 @@
-/* wry native adapter: carries the core bridge's batches over Tauri IPC.
+/* wry native adapter: carries the core bridge's batches between the page and the host.
  *
- * Page -> Python: pyInvoke("pywry_event", batch), one call in flight at a time, so batches
- * reach Python in order and a busy page sends fewer, larger batches.
+ * Page -> Python: window.__wryNativeSend("pywry_event", batchJSON) (page-channel.js, the
+ * window's initialization script), one message in flight at a time, so batches reach Python
+ * in order and a busy page sends fewer, larger batches.
  * Python -> page: the host evaluates `window.__wryNativeReceive(batch)` in THIS window (a
  * direct call is 25-50 µs cheaper per trip than a Tauri event); batches arrive in order. The
- * function cannot be replaced by page scripts. Once it exists the adapter calls
- * "pywry_attach", and the host starts sending.
+ * function cannot be replaced by page scripts. Once it exists the adapter sends
+ * "pywry_attach" with its label, and the host starts sending.
  */
 (function () {
   "use strict";
 
   function start(label, theme) {
-    var tauri = window.__TAURI__;
-    var invoke = tauri.pytauri.pyInvoke;
+    var send = window.__wryNativeSend;
+    if (typeof send !== "function") {
+      throw new Error("wry: window.__wryNativeSend is missing; this page is not in a wry window");
+    }
     var pending = [];
     var inFlight = false;
 
@@ -20,8 +23,15 @@
       if (inFlight || pending.length === 0) return;
       var batch = pending;
       pending = [];
+      var text;
+      try {
+        text = JSON.stringify(batch); // the bridge checked each event: this does not throw
+      } catch (err) {
+        console.error("wry: " + batch.length + " event(s) could not be encoded, not sent:", err);
+        return;
+      }
       inFlight = true;
-      invoke("pywry_event", batch).then(sent, function (err) {
+      send("pywry_event", text).then(sent, function (err) {
         console.error("wry: sending events to Python failed:", err);
         sent();
       });
@@ -50,7 +60,7 @@
         },
       });
     }
-    invoke("pywry_attach", { label: label }).catch(function (err) {
+    send("pywry_attach", JSON.stringify({ label: label })).catch(function (err) {
       console.error("wry: cannot receive events from Python:", err);
     });
     return pywry;

@@ -1,0 +1,55 @@
+/* wry native page channel: how a page talks to the host. Runs as the window's Tauri
+ * initialization script, before any page script, in every page the window loads.
+ *
+ * window.__wryNativeSend(command, text) hands `text` to the host's page command `command`
+ * as a Tauri event ("wry-page") whose payload starts with this window's key. The key is
+ * made by the host for this one window and exists only in this closure, so a page can speak
+ * for its own window and no other; the function cannot be replaced.
+ *
+ * Tauri's IPC is switched to its postMessage interface for the page: a message costs about
+ * 80 µs less than the ipc:// custom protocol (fetch) Tauri tries first. Tauri itself falls
+ * back when that fetch fails; the first message is sent while fetch refuses ipc:// URLs, and
+ * Tauri's warning about the fallback, which is no fault here, is not printed.
+ * The first message also tells the host the page is up ("pywry_attach" without a label).
+ */
+(function (key) {
+  "use strict";
+  var internals = window.__TAURI_INTERNALS__;
+  if (!internals || Object.prototype.hasOwnProperty.call(window, "__wryNativeSend")) return;
+  var invoke = internals.invoke;
+
+  function send(command, text) {
+    return invoke("plugin:event|emit", {
+      event: "wry-page",
+      payload: key + "\n" + command + "\n" + text,
+    });
+  }
+  Object.defineProperty(window, "__wryNativeSend", { value: send });
+
+  var realFetch = window.fetch;
+  var realWarn = console.warn;
+  window.fetch = function (url) {
+    if (String(url).indexOf("ipc:") === 0) {
+      return Promise.reject(new TypeError("wry: this page uses Tauri's postMessage IPC"));
+    }
+    return realFetch.apply(this, arguments);
+  };
+  var quietWarn = function (message) {
+    if (typeof message === "string" && message.indexOf("IPC custom protocol failed") === 0) return;
+    return realWarn.apply(console, arguments);
+  };
+  console.warn = quietWarn;
+  function restoreWarn() {
+    if (console.warn === quietWarn) console.warn = realWarn;
+  }
+  var hello;
+  try {
+    hello = send("pywry_attach", JSON.stringify({ url: location.href }));
+  } finally {
+    window.fetch = realFetch;
+  }
+  hello.then(restoreWarn, function (err) {
+    restoreWarn();
+    console.error("wry: the page cannot reach the host:", err);
+  });
+})(__WRY_KEY__);
