@@ -15,6 +15,7 @@
 (function (key) {
   "use strict";
   var internals = window.__TAURI_INTERNALS__;
+  if (location.protocol !== "tauri:") return; // a foreign page: Tauri refuses its IPC anyway
   if (!internals || Object.prototype.hasOwnProperty.call(window, "__wryNativeSend")) return;
   var invoke = internals.invoke;
 
