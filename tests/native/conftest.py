@@ -3,17 +3,20 @@
 The display is started here (not by ``xvfb-run`` around pytest) on a free display number that
 Xvfb picks itself (``-displayfd``); openbox makes maximize, minimize, fullscreen and
 always-on-top real (notes/native-linux.md Q3). ``DISPLAY`` is set for the whole session, so
-child hosts inherit it.
+child hosts inherit it, and so is a private session bus: without one GTK autolaunches a bus
+(and an accessibility bus) that outlive the tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 
 import pytest
+from dbus_session import private_session_bus
 from native_helpers import (
     Recorder,
     XDisplay,
@@ -40,16 +43,20 @@ def webkit_helpers() -> list[int]:
 
 
 @pytest.fixture(scope="session")
-def x_display() -> Iterator[XDisplay]:
+def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay]:
     """Xvfb + openbox on a free display; ``DISPLAY`` points at it for the session."""
-    for tool in ("Xvfb", "openbox", "xdotool", "xwininfo", "xprop"):
+    for tool in ("Xvfb", "openbox", "xdotool", "xwininfo", "xprop", "dbus-daemon"):
         if shutil.which(tool) is None:
-            pytest.fail(f"{tool} is missing: apt-get install xvfb openbox xdotool x11-utils")
+            pytest.fail(f"{tool} is missing: apt-get install xvfb openbox xdotool x11-utils dbus")
     xvfb, name = start_xvfb()
     display = XDisplay(name)
     openbox = start_openbox(display)
     previous = os.environ.get("DISPLAY")
+    previous_bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
     os.environ["DISPLAY"] = name
+    bus = contextlib.ExitStack()
+    bus_dir = tmp_path_factory.mktemp("session-bus")
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus.enter_context(private_session_bus(bus_dir))
     try:
         yield display
     finally:
@@ -63,10 +70,12 @@ def x_display() -> Iterator[XDisplay]:
             "WebKit helpers to exit",
             timeout=5,
         )
-        if previous is None:
-            os.environ.pop("DISPLAY", None)
-        else:
-            os.environ["DISPLAY"] = previous
+        for variable, value in (("DISPLAY", previous), ("DBUS_SESSION_BUS_ADDRESS", previous_bus)):
+            if value is None:
+                os.environ.pop(variable, None)
+            else:
+                os.environ[variable] = value
+        bus.close()
         for proc in (openbox, xvfb):
             proc.terminate()
             try:
