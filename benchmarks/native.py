@@ -30,10 +30,11 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "native"))
 
 from _results import write
+from dbus_session import private_session_bus
 from native_helpers import XDisplay, descendants, start_openbox, start_xvfb
 
 BIG = 10 * 1024 * 1024
@@ -112,16 +114,26 @@ def ms(seconds: float) -> float:
 
 @contextmanager
 def display() -> Iterator[None]:
-    """Use $DISPLAY, or start Xvfb + openbox for the run."""
+    """Use $DISPLAY, or start Xvfb + openbox (and a private session bus) for the run.
+
+    Without a session bus GTK autolaunches one, and an accessibility bus, that outlive the run.
+    """
     if os.environ.get("DISPLAY"):
         yield
         return
     xvfb, name = start_xvfb()
     openbox = start_openbox(XDisplay(name))
     os.environ["DISPLAY"] = name
+    bus = ExitStack()
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        directory = Path(tempfile.mkdtemp(prefix="wry-bench-bus-"))
+        bus.callback(shutil.rmtree, directory, True)
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus.enter_context(private_session_bus(directory))
+        os.environ.setdefault("NO_AT_BRIDGE", "1")  # no accessibility bus on it: say so to GTK
     try:
         yield
     finally:
+        bus.close()
         for proc in (openbox, xvfb):
             proc.terminate()
             proc.wait(5)
