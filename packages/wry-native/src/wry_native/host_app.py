@@ -734,7 +734,7 @@ class HostApp:
         except (ValueError, AttributeError):
             page_label = None
         if page_label is None:  # the page channel's hello: a page came up
-            url = body_url(body)
+            url = _hello_url(body)
             with window.lock:
                 if url == window.loading:
                     window.loading = None
@@ -780,7 +780,7 @@ class HostApp:
         return json.dumps(kept, ensure_ascii=False)
 
 
-def body_url(body: str) -> str | None:
+def _hello_url(body: str) -> str | None:
     """The ``url`` a page channel hello reports, if any."""
     try:
         url = json.loads(body).get("url")
