@@ -728,15 +728,18 @@ class HostApp:
         log.warning("page message refused (%d so far): %s", count, why)
 
     def _attach(self, window: HostWindow, body: str) -> None:
-        # The wry adapter attaches with its label; the pool page attaches with none.
+        # The wry adapter attaches with its label; every page first says hello with its URL.
         try:
-            page_label = json.loads(body).get("label")
-        except (ValueError, AttributeError):
-            page_label = None
+            info = json.loads(body)
+        except ValueError:
+            info = None
+        if not isinstance(info, dict):
+            info = {}
+        page_label = info.get("label")
         if page_label is None:  # the page channel's hello: a page came up
-            url = _hello_url(body)
+            url = info.get("url")
             with window.lock:
-                if url == window.loading:
+                if url is not None and url == window.loading:
                     window.loading = None
                     window.warm_loaded = window.label is None
             return
@@ -778,15 +781,6 @@ class HostApp:
             else:
                 kept.append(event)
         return json.dumps(kept, ensure_ascii=False)
-
-
-def _hello_url(body: str) -> str | None:
-    """The ``url`` a page channel hello reports, if any."""
-    try:
-        url = json.loads(body).get("url")
-    except (ValueError, AttributeError):
-        return None
-    return url if isinstance(url, str) else None
 
 
 def _merge_batches(batches: list[str]) -> str:
