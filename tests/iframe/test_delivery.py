@@ -77,3 +77,34 @@ def test_a_second_page_takes_over_and_the_first_stops(show: Show, browser: objec
     finally:
         for context in contexts:
             context.close()  # type: ignore[attr-defined]
+
+
+def test_a_long_callback_does_not_hold_back_its_own_or_other_threads_events(show: Show) -> None:
+    """Progress from a running callback, and emits from another thread, reach the page live."""
+    import threading
+
+    handle, page = show()
+    page.evaluate(
+        "window.__n = []; pywry.on('work:progress', d => window.__n.push(d));"
+        "pywry.on('work:other', d => window.__n.push(d)); true"
+    )
+    seen_by_page = threading.Event()
+    finished = threading.Event()
+
+    def long_job(data: object, event_type: str, label: str) -> None:
+        handle.emit("work:progress", "started")
+        handle.emit("work:progress", "second")
+        # the callback goes on until the page has shown both events: if they waited for
+        # the callback to return, this would time out
+        seen_by_page.wait(20)
+        finished.set()
+
+    handle.on("work:start", long_job)
+    page.evaluate("pywry.emit('work:start', {})")
+    page.wait_for_function("window.__n.length === 2", timeout=10_000)
+    threading.Thread(target=handle.emit, args=("work:other", "from a thread")).start()
+    page.wait_for_function("window.__n.length === 3", timeout=10_000)
+    assert not finished.is_set()
+    seen_by_page.set()
+    assert finished.wait(10)
+    assert page.evaluate("window.__n") == ["started", "second", "from a thread"]

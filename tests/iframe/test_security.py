@@ -313,4 +313,8 @@ def test_no_route_changes_state_without_a_token(two: tuple[Any, Any, Any]) -> No
         assert response.status_code == 405, method
     server = first.server
     paths = sorted(route.path for route in server.app.app.routes)
-    assert paths == ["/favicon.ico", "/w/{label}/", "/w/{label}/bridge.js", "/w/{label}/ws"]
+    assert paths == ["/favicon.ico", "/w/{label}/", "/w/{label}/bridge.js"]
+    # sockets never reach the app: the handshake is checked before the socket thread takes it
+    origin = f"http://127.0.0.1:{port}"
+    for path in ("/", "/ws", f"/w/{label}/", f"/w/{label}/other/ws?token={token}", "/w//ws"):
+        assert handshake(port, path, origin=origin) in (403, 404), path

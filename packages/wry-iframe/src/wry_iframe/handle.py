@@ -20,7 +20,8 @@ from wry_iframe.security import new_token
 if TYPE_CHECKING:
     from wry.app import PyWry
     from wry.transport import ShowOptions
-    from wry_iframe.server import Connection, IframeServer
+    from wry_iframe.connection import Connection
+    from wry_iframe.server import IframeServer
 
 log = logging.getLogger("wry.iframe")
 
@@ -48,7 +49,7 @@ class IframeWidget(BaseWidget):
 
     Python → page events are numbered and kept until the page acknowledges them, so a page
     that opens late or reconnects receives everything, in order. Page → Python events are
-    dispatched on the server's reader thread, in the order the page sent them.
+    dispatched on the server's socket thread, in the order the page sent them.
     """
 
     transport_name = "iframe"
@@ -69,8 +70,8 @@ class IframeWidget(BaseWidget):
         self.inline_assets = inline_assets
         self.token = new_token()
         self.outbox = Outbox(app.settings.queue_limit, f"iframe widget {options.label!r}")
-        self.in_instance = ""  # the page instance whose events we count (reader thread)
-        self.in_seq = 0  # last page event dispatched (reader thread)
+        self.in_instance = ""  # the page instance whose events we count (socket thread)
+        self.in_seq = 0  # last page event dispatched (socket thread)
         self.rejected = 0  # malformed or foreign frames from the page; each was logged
         #: Seconds a page may stay away (reload, network) before the widget counts as closed;
         #: None keeps the widget open while no page is connected (notebook IFrames).
@@ -129,7 +130,7 @@ class IframeWidget(BaseWidget):
         in ``timeout`` seconds, and ``RuntimeError`` when called inside a page callback (the
         answer would arrive on the very thread that waits for it).
         """
-        if self.server.reader.on_reader_thread():
+        if self.server.sockets.on_thread():
             raise RuntimeError(
                 "eval_js() cannot wait inside a page callback: the answer arrives on the "
                 "thread running this callback. Call it from another thread, or emit "
@@ -156,9 +157,7 @@ class IframeWidget(BaseWidget):
 
     def _send(self, encoded_event: str) -> None:
         if self.outbox.put(encoded_event):
-            conn = self.server.connection(self.label)
-            if conn is not None:
-                conn.wake()
+            self.server.wake(self.label)
 
     def _close(self) -> None:
         self.server.remove(self)
@@ -204,7 +203,7 @@ class IframeWidget(BaseWidget):
             bridge_html=bridge_html,
         )
 
-    # -- from the page (reader thread) -------------------------------------------------------
+    # -- from the page (socket thread) -------------------------------------------------------
 
     def page_connected(self, conn: Connection) -> None:
         """A socket opened; a new page instance counts its events from 1."""
@@ -226,7 +225,7 @@ class IframeWidget(BaseWidget):
                 self.outbox.clear()
                 self.mark_closed("page closed")
 
-        timer = threading.Timer(grace, lambda: self.server.reader.submit(check))
+        timer = threading.Timer(grace, lambda: self.server.sockets.submit(check))
         timer.daemon = True
         timer.start()
 
@@ -246,7 +245,7 @@ class IframeWidget(BaseWidget):
             if not isinstance(events, list):
                 raise ValueError("'e' must be a list of events")
         except (ValueError, TypeError, KeyError) as exc:
-            self._reject("malformed", f"{exc}: {str(data)[:200]!r}")
+            self.reject("malformed", f"{exc}: {str(data)[:200]!r}")
             return
         if conn.instance != self.in_instance:
             return  # a replaced page's late frame
@@ -255,7 +254,7 @@ class IframeWidget(BaseWidget):
             events = events[skip:]
             first += skip
         elif skip < 0:
-            self._reject("gap", f"frame starts at {first}, expected {self.in_seq + 1}")
+            self.reject("gap", f"frame starts at {first}, expected {self.in_seq + 1}")
             return
         for event in events:
             self.in_seq += 1
@@ -270,13 +269,13 @@ class IframeWidget(BaseWidget):
                 if check_event_name(event_type) == "*":  # type: ignore[arg-type]
                     raise ValueError("'*' is for listening, not for emitting")
             except ValueError as exc:
-                self._reject("malformed", f"{exc}: {str(event)[:200]!r}")
+                self.reject("malformed", f"{exc}: {str(event)[:200]!r}")
                 return
             if len(self._valid_types) < 1024:  # names already checked: skip the regex
                 self._valid_types.add(event_type)  # type: ignore[arg-type]
         target = event.get("label")
         if target is not None and target != self.label:
-            self._reject("foreign-label", f"page of {self.label!r} addressed {target!r}")
+            self.reject("foreign-label", f"page of {self.label!r} addressed {target!r}")
             return
         data = event.get("data")
         if event_type == "pywry:eval-result" and isinstance(data, dict):
@@ -286,6 +285,7 @@ class IframeWidget(BaseWidget):
                 pending.done.set()
         self.dispatch_from_page(str(event_type), data)
 
-    def _reject(self, reason: str, detail: str) -> None:
+    def reject(self, reason: str, detail: str) -> None:
+        """Log and count a frame or event refused from the page."""
         self.rejected += 1
         self.server.guard.reject(reason, f"{self!r}: {detail}")

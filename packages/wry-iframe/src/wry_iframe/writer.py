@@ -1,7 +1,9 @@
-"""The reader thread: page frames become Python callbacks here, one at a time, in arrival order.
+"""The writer thread: it sends what is emitted while the socket thread is not free to.
 
-The server's event loop only moves bytes; parsing and callbacks run on this one thread, so a
-slow callback never stalls other sockets, and events keep the order the pages sent them in.
+Emits from user threads, and the second and later emits of one page callback, wake this
+thread once per burst; it sends everything queued by then in one frame. So a callback that
+runs for a while (reporting progress, say) does not hold back its own events or anyone
+else's, and a burst of emits leaves in few frames.
 """
 
 from __future__ import annotations
@@ -16,26 +18,22 @@ log = logging.getLogger("wry.iframe")
 Job = Callable[[], None]
 
 
-class Reader:
-    """A daemon thread running submitted jobs in order."""
+class Writer:
+    """A daemon thread running submitted jobs (flushes) in order."""
 
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="wry-iframe-reader", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="wry-iframe-writer", daemon=True)
         self._thread.start()
 
     def submit(self, job: Job) -> None:
         """Run ``job`` after every job submitted before it."""
         self._jobs.put(job)
 
-    def on_reader_thread(self) -> bool:
-        """Whether the caller runs on this reader (i.e. inside a page callback)."""
-        return threading.current_thread() is self._thread
-
     def stop(self, timeout: float = 5.0) -> None:
         """Finish the jobs already submitted, then end the thread (never from inside it)."""
         self._jobs.put(None)
-        if not self.on_reader_thread():
+        if threading.current_thread() is not self._thread:
             self._thread.join(timeout)
 
     def _run(self) -> None:
@@ -46,4 +44,4 @@ class Reader:
             try:
                 job()
             except Exception:  # a bug here must not end delivery for every page
-                log.exception("wry-iframe reader job %r failed", job)
+                log.exception("wry-iframe writer job %r failed", job)

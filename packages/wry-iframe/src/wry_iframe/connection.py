@@ -1,0 +1,312 @@
+"""One page's WebSocket after the handshake, driven by the socket thread.
+
+websockets' Sans-I/O protocol parses what the page sends (masking, fragments, control frames,
+the size limit, the closing handshake); the frames to the page are built here, because a
+server frame is just a header in front of the bytes and the big ones should not be copied.
+Everything in this class runs on the socket thread, except :meth:`close_soon`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import struct
+import threading
+from collections import deque
+from typing import TYPE_CHECKING
+
+from websockets.exceptions import PayloadTooBig
+from websockets.frames import Frame, Opcode
+from websockets.protocol import OPEN
+from websockets.server import ServerProtocol
+
+from wry.protocol import escape_lone_surrogates
+
+if TYPE_CHECKING:
+    from wry_iframe.handle import IframeWidget
+    from wry_iframe.server import IframeServer
+
+log = logging.getLogger("wry.iframe")
+
+#: WebSocket close codes the adapter understands (it does not reconnect after these).
+CLOSE_WIDGET_CLOSED = 4000
+CLOSE_REPLACED = 4001
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+
+#: Acknowledgements of page events are sent at most this often unless a frame carries them.
+ACK_DELAY = 0.025
+#: How long a page may take to answer our close frame before the socket is simply closed.
+CLOSE_TIMEOUT = 2.0
+#: Bytes read from a socket at a time.
+RECV_SIZE = 256 * 1024
+
+
+def text_frame_header(size: int) -> bytes:
+    """The header of one unmasked, final text frame of ``size`` bytes (RFC 6455 §5.2)."""
+    if size < 126:
+        return bytes((0x81, size))
+    if size < 1 << 16:
+        return struct.pack("!BBH", 0x81, 126, size)
+    return struct.pack("!BBQ", 0x81, 127, size)
+
+
+class Connection:
+    """A page's live socket: reads frames into the widget, writes its outbox to the page.
+
+    Reading, the protocol's state and closing belong to the socket thread. Sending may happen
+    on any thread (a callback's first emit leaves at once from the socket thread; other
+    emits from the writer thread), so every write to the socket, and every event taken from
+    the outbox for it, happens under :attr:`lock`.
+    """
+
+    def __init__(
+        self,
+        server: IframeServer,
+        widget: IframeWidget,
+        sock: socket.socket,
+        protocol: ServerProtocol,
+        instance: str,
+    ) -> None:
+        self.server = server
+        self.widget = widget
+        self.sock = sock
+        self.protocol = protocol
+        self.instance = instance
+        self.thread = server.sockets
+        self.lock = threading.Lock()
+        self.ack_sent = 0
+        self.retired = False  # replaced or closing: takes no more events from the outbox
+        self.closed = False
+        self.flushed_in_event = False  # a callback running now has sent its first emit
+        self._broken = False  # a send failed: the socket thread closes the socket
+        self._ack_timer = False
+        self._out: deque[memoryview] = deque()  # bytes the kernel had no room for yet
+        self._eof = False  # the protocol asked to close the TCP connection once _out drains
+        self._parts: list[bytes] = []  # the fragments of a message still arriving
+        self._binary = False
+        self._failed = False  # we refused a message: ignore whatever follows it
+
+    # -- any thread -------------------------------------------------------------------------
+
+    def close_soon(self, code: int, reason: str = "") -> None:
+        """Close the socket with ``code`` (the page sees it), from any thread."""
+        self.thread.submit(lambda: self.close(code, reason))
+
+    def flush(self) -> None:
+        """Send the outbox's unsent events (and the page's acknowledgement), a frame at a time.
+
+        Stops while the kernel has no room, so a page that does not read costs the outbox's
+        bounded memory and no more; :meth:`writable` goes on when there is room again.
+        """
+        with self.lock:
+            if self.retired or self._out or self._broken or self.protocol.state is not OPEN:
+                return
+            widget = self.widget
+            outbox = widget.outbox
+            more = True
+            while more and not self._out and not self._broken:
+                first, events, more = outbox.take()
+                ack = widget.in_seq
+                if events:
+                    frame = f'{{"s":{first},"a":{ack},"e":[{",".join(events)}]}}'
+                elif ack != self.ack_sent:
+                    frame = f'{{"a":{ack}}}'
+                else:
+                    return
+                self.ack_sent = ack
+                try:
+                    payload = frame.encode()
+                except UnicodeEncodeError:  # a lone surrogate: UTF-8 cannot hold it as is
+                    payload = escape_lone_surrogates(frame).encode()
+                self._send([text_frame_header(len(payload)), payload])
+
+    # -- socket thread ----------------------------------------------------------------------
+
+    def answer(self, handshake_response: bytes) -> None:
+        """Complete the handshake and start watching the socket."""
+        with self.lock:
+            self._send([handshake_response])
+        if not self.closed:
+            self.thread.watch(self, write=bool(self._out))
+
+    def start(self, handshake_response: bytes) -> None:
+        """Complete the handshake, tell the widget, send what waits in its outbox."""
+        self.answer(handshake_response)
+        self.widget.page_connected(self)
+        self.flush()
+
+    def event_done(self) -> None:
+        """The callback that sent its first emit at once has returned: send the rest now."""
+        self.flushed_in_event = False
+        self.flush()
+
+    def close(self, code: int, reason: str = "") -> None:
+        """Start the closing handshake; the socket closes when the page answers (or soon)."""
+        with self.lock:  # a flush on another thread finishes first, and none starts after
+            self.retired = True
+        if self.closed:
+            return
+        if self.protocol.state is OPEN:
+            self.protocol.send_close(code, reason)
+            self._write_protocol()
+            self.thread.call_later(CLOSE_TIMEOUT, self.abort)
+        else:
+            self.abort()
+
+    def readable(self) -> None:
+        """Read what arrived and hand every complete message to the widget."""
+        try:
+            data = self.sock.recv(RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if data:
+            self.protocol.receive_data(data)
+        else:
+            self.protocol.receive_eof()
+        for event in self.protocol.events_received():
+            if isinstance(event, Frame):
+                self._frame(event)
+        self._write_protocol()
+
+    def writable(self) -> None:
+        """The kernel has room again: send what waits, then go on with the outbox."""
+        with self.lock:
+            out = self._out
+            while out and not self._broken:
+                chunk = out[0]
+                try:
+                    sent = self.sock.send(chunk)
+                except (BlockingIOError, InterruptedError):
+                    return
+                except OSError:
+                    self._broken = True
+                    break
+                if sent < len(chunk):
+                    out[0] = chunk[sent:]
+                    return
+                out.popleft()
+            done = self._eof or self._broken
+            if not done:
+                self.thread.watch(self)
+        if done:
+            self.abort()
+        else:
+            self.flush()
+
+    def abort(self) -> None:
+        """Close the TCP connection now and tell the server (once)."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = self.retired = True
+            self._out.clear()
+            self.thread.forget(self)
+            with contextlib.suppress(OSError):
+                self.sock.close()
+        if isinstance(self.protocol.parser_exc, PayloadTooBig):
+            self.server.guard.reject(
+                "oversize",
+                f"a message to {self.widget.label!r} exceeded "
+                f"max_message_bytes={self.server.max_message_bytes}; socket closed",
+            )
+        self.server.socket_closed(self)
+
+    # -- inside -----------------------------------------------------------------------------
+
+    def _frame(self, frame: Frame) -> None:
+        if self._failed:
+            return
+        if frame.opcode is Opcode.TEXT or frame.opcode is Opcode.BINARY:
+            self._binary = frame.opcode is Opcode.BINARY
+            self._parts = [bytes(frame.data)]
+        elif frame.opcode is Opcode.CONT:
+            self._parts.append(bytes(frame.data))
+        else:
+            return  # ping, pong, close: the protocol answers those itself
+        if not frame.fin:
+            return
+        raw = self._parts[0] if len(self._parts) == 1 else b"".join(self._parts)
+        self._parts = []
+        limit = self.server.max_message_bytes
+        data: bytes | str
+        if self._binary:
+            data = raw
+        else:
+            try:
+                data = raw.decode()
+            except UnicodeDecodeError:
+                self.widget.reject("malformed", "a text message that is not UTF-8; socket closed")
+                self._fail(1007, "invalid UTF-8")
+                return
+        if len(data) > limit:  # text counted in characters, binary in bytes
+            unit = "bytes" if self._binary else "characters"
+            self.server.guard.reject(
+                "oversize",
+                f"a message of {len(data)} {unit} to {self.widget.label!r} exceeded "
+                f"max_message_bytes={limit}; socket closed",
+            )
+            self._fail(CLOSE_TOO_BIG, "message too big")
+            return
+        self.widget.receive_frame(self, data)
+        if not self._ack_timer:
+            self._ack_timer = True
+            self.thread.call_later(ACK_DELAY, self._ack_now)
+
+    def _fail(self, code: int, reason: str) -> None:
+        self._failed = True
+        with self.lock:
+            self.retired = True
+        self.protocol.fail(code, reason)
+
+    def _ack_now(self) -> None:
+        self._ack_timer = False
+        if self.widget.in_seq != self.ack_sent:
+            self.flush()
+
+    def _write_protocol(self) -> None:
+        """Write what the protocol produced (pongs, close frames, the end of the stream)."""
+        with self.lock:
+            for data in self.protocol.data_to_send():
+                if data:
+                    self._send([data])
+                else:
+                    self._eof = True
+            done = (self._eof and not self._out) or self._broken
+        if done:
+            self.abort()
+
+    def _send(self, chunks: list[bytes]) -> None:
+        """Write ``chunks`` after what waits, keeping the rest for later (lock held)."""
+        if self.closed or self._broken:
+            return
+        if self._out:
+            self._out.extend(memoryview(c) for c in chunks)
+            return
+        try:
+            sent = self.sock.sendmsg(chunks)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        except OSError:
+            self._broken = True
+            self.thread.submit(self.abort)
+            return
+        for chunk in chunks:
+            if sent >= len(chunk):
+                sent -= len(chunk)
+                continue
+            self._out.append(memoryview(chunk)[sent:])
+            sent = 0
+        if self._out:
+            if self.thread.on_thread():
+                self.thread.watch(self, write=True)
+            else:
+                self.thread.submit(self._watch_writable)
+
+    def _watch_writable(self) -> None:
+        with self.lock:
+            if self._out and not self.closed:
+                self.thread.watch(self, write=True)

@@ -1,0 +1,169 @@
+"""The socket thread: it owns every page's WebSocket, and page callbacks run on it.
+
+uvicorn serves HTTP and checks each WebSocket handshake; the accepted socket then moves here.
+One thread reads every socket, turns frames into Python callbacks (one at a time, in arrival
+order), and writes what those callbacks emit as soon as they return. A page → Python → page
+round trip so crosses no thread at all: measured against Chromium, handing frames between an
+event loop and a callback thread cost 0.2-0.4 ms per round trip on this 2-core machine.
+
+A slow callback delays every page's events (as one callback thread always did) but loses
+none: unread bytes wait in the kernel, and the page's own buffer holds the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import logging
+import selectors
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol
+
+log = logging.getLogger("wry.iframe")
+
+Job = Callable[[], None]
+
+
+class Pollable(Protocol):
+    """What the thread needs of a socket it watches (a page connection)."""
+
+    sock: socket.socket
+
+    def readable(self) -> None:
+        """Data (or EOF) arrived."""
+
+    def writable(self) -> None:
+        """The kernel has room for what is waiting to be written."""
+
+    def abort(self) -> None:
+        """Close the socket now (the thread is stopping)."""
+
+
+class SocketThread:
+    """A selector loop with a job queue and timers, on one daemon thread."""
+
+    def __init__(self) -> None:
+        self._selector = selectors.DefaultSelector()
+        self._wake_in, self._wake_out = socket.socketpair()
+        self._wake_in.setblocking(False)
+        self._wake_out.setblocking(False)
+        self._selector.register(self._wake_in, selectors.EVENT_READ, None)
+        self._jobs: deque[Job | None] = deque()
+        self._woken = False
+        self._wake_lock = threading.Lock()
+        self._timers: list[tuple[float, int, Job]] = []
+        self._timer_ids = itertools.count()
+        self._after: dict[int, Job] = {}  # run once the current event is handled (flushes)
+        self._thread = threading.Thread(target=self._run, name="wry-iframe-sockets", daemon=True)
+        self._thread.start()
+
+    # -- any thread -------------------------------------------------------------------------
+
+    def submit(self, job: Job) -> None:
+        """Run ``job`` on this thread, after every job submitted before it."""
+        self._jobs.append(job)
+        with self._wake_lock:
+            if self._woken:
+                return
+            self._woken = True
+        with contextlib.suppress(OSError):  # stopped: nothing runs jobs any more
+            self._wake_out.send(b"\0")
+
+    def on_thread(self) -> bool:
+        """Whether the caller runs on this thread (i.e. inside a page callback)."""
+        return threading.current_thread() is self._thread
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Run the jobs already submitted, then end the thread (never from inside it)."""
+        self._jobs.append(None)
+        self.submit(lambda: None)
+        if not self.on_thread():
+            self._thread.join(timeout)
+
+    # -- this thread only -------------------------------------------------------------------
+
+    def watch(self, conn: Pollable, write: bool = False) -> None:
+        """Watch ``conn.sock`` for reading, and for writing too when ``write``."""
+        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if write else 0)
+        try:
+            self._selector.modify(conn.sock, events, conn)
+        except KeyError:
+            self._selector.register(conn.sock, events, conn)
+
+    def forget(self, conn: Pollable) -> None:
+        """Stop watching ``conn.sock`` (before it is closed)."""
+        with contextlib.suppress(KeyError, ValueError):
+            self._selector.unregister(conn.sock)
+
+    def call_later(self, delay: float, job: Job) -> None:
+        """Run ``job`` on this thread in ``delay`` seconds."""
+        heapq.heappush(self._timers, (time.monotonic() + delay, next(self._timer_ids), job))
+
+    def after_event(self, key: int, job: Job) -> None:
+        """Run ``job`` once the current socket event or job is handled (once per ``key``)."""
+        self._after.setdefault(key, job)
+
+    def _run(self) -> None:
+        select = self._selector.select
+        while True:
+            timeout = None
+            if self._timers:
+                timeout = max(0.0, self._timers[0][0] - time.monotonic())
+            for key, mask in select(timeout):
+                conn = key.data
+                if conn is None:
+                    if self._run_jobs():
+                        self._finish()
+                        return
+                    continue
+                if mask & selectors.EVENT_WRITE:
+                    self._guard(conn.writable)
+                if mask & selectors.EVENT_READ:
+                    self._guard(conn.readable)
+                self._run_after()
+            now = time.monotonic()
+            while self._timers and self._timers[0][0] <= now:
+                self._guard(heapq.heappop(self._timers)[2])
+                self._run_after()
+
+    def _run_jobs(self) -> bool:
+        """Run the queued jobs; True when asked to stop."""
+        with self._wake_lock:
+            self._woken = False
+        try:
+            while self._wake_in.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+        while self._jobs:
+            job = self._jobs.popleft()
+            if job is None:
+                return True
+            self._guard(job)
+            self._run_after()
+        return False
+
+    def _run_after(self) -> None:
+        while self._after:
+            _, job = self._after.popitem()
+            self._guard(job)
+
+    @staticmethod
+    def _guard(job: Job) -> None:
+        try:
+            job()
+        except Exception:  # a bug here must not end delivery for every page
+            log.exception("wry-iframe socket thread: %r failed", job)
+
+    def _finish(self) -> None:
+        for key in list(self._selector.get_map().values()):
+            if key.data is not None:
+                self._guard(key.data.abort)
+        self._selector.close()
+        self._wake_in.close()
+        self._wake_out.close()
