@@ -1,13 +1,14 @@
 """The socket thread: it owns every page's WebSocket, and page callbacks run on it.
 
 uvicorn serves HTTP and checks each WebSocket handshake; the accepted socket then moves here.
-One thread reads every socket, turns frames into Python callbacks (one at a time, in arrival
-order), and writes what those callbacks emit as soon as they return. A page → Python → page
-round trip so crosses no thread at all: measured against Chromium, handing frames between an
-event loop and a callback thread cost 0.2-0.4 ms per round trip on this 2-core machine.
+One thread reads every socket and turns frames into Python callbacks (one at a time, in
+arrival order); a callback's first emit is written from here at once, so a page → Python →
+page round trip crosses no thread at all. Measured against Chromium on this 2-core machine,
+handing each frame from an event loop to a callback thread and each answer back cost
+0.2-0.5 ms per round trip. Everything else emitted goes through ``wry_iframe.writer``.
 
-A slow callback delays every page's events (as one callback thread always did) but loses
-none: unread bytes wait in the kernel, and the page's own buffer holds the rest.
+A slow callback delays the page events behind it (as one callback thread always did) but
+loses none: unread bytes wait in the kernel, and the page's own buffer holds the rest.
 """
 
 from __future__ import annotations
