@@ -85,6 +85,36 @@ def test_interpreter_exit_never_hangs_with_a_connected_socket() -> None:
     assert time.monotonic() - started < 15
 
 
+def test_sockets_that_come_and_go_leave_no_descriptors_behind() -> None:
+    """Each page socket is a descriptor of ours after the handshake: it must close with it."""
+    import threading
+    from urllib.parse import urlsplit
+
+    from websockets.sync.client import connect
+
+    def descriptors() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    app = PyWry(PyWrySettings(open_browser=False), transport="iframe")
+    try:
+        handle = app.show("<p>x</p>", display=False)
+        url = urlsplit(handle.url)  # type: ignore[attr-defined]
+        before = descriptors()
+        for i in range(20):
+            with connect(
+                f"ws://{url.netloc}/w/{handle.label}/ws?token={handle.token}&p=t&r={i}",  # type: ignore[attr-defined]
+                origin=f"http://{url.netloc}",
+            ) as ws:
+                handle.emit("app:n", i)
+                assert f'"data":{i}' in str(ws.recv(timeout=10))
+        deadline = time.monotonic() + 10
+        while descriptors() > before and time.monotonic() < deadline:
+            threading.Event().wait(0.02)
+        assert descriptors() <= before
+    finally:
+        app.destroy()
+
+
 def test_display_in_a_jupyter_kernel_renders_an_iframe() -> None:
     from jupyter_client.manager import start_new_kernel
 
