@@ -3,13 +3,15 @@
 websockets' Sans-I/O protocol parses what the page sends (masking, fragments, control frames,
 the size limit, the closing handshake); the frames to the page are built here, because a
 server frame is just a header in front of the bytes and the big ones should not be copied.
-Everything in this class runs on the socket thread, except :meth:`close_soon`.
+Reading, the protocol and closing run on the socket thread; sending on whichever thread
+emits first (see ``IframeServer.wake``); waiting for room in the kernel on the writer thread.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import selectors
 import socket
 import struct
 import threading
@@ -75,6 +77,7 @@ class Connection:
         self.protocol = protocol
         self.instance = instance
         self.thread = server.sockets
+        self.writer = server.writer
         self.lock = threading.Lock()
         self.ack_sent = 0
         self.retired = False  # replaced or closing: takes no more events from the outbox
@@ -124,18 +127,13 @@ class Connection:
 
     # -- socket thread ----------------------------------------------------------------------
 
-    def answer(self, handshake_response: bytes) -> None:
-        """Complete the handshake and start watching the socket."""
-        with self.lock:
-            self._send([handshake_response])
+    def answer(self, rest_of_handshake: bytes) -> None:
+        """Send what the handshake's answer still lacks, and start reading the socket."""
+        if rest_of_handshake:
+            with self.lock:
+                self._send([rest_of_handshake])
         if not self.closed:
-            self.thread.watch(self, write=bool(self._out))
-
-    def start(self, handshake_response: bytes) -> None:
-        """Complete the handshake, tell the widget, send what waits in its outbox."""
-        self.answer(handshake_response)
-        self.widget.page_connected(self)
-        self.flush()
+            self.thread.watch(self)
 
     def event_done(self) -> None:
         """The callback that sent its first emit at once has returned: send the rest now."""
@@ -157,6 +155,8 @@ class Connection:
 
     def readable(self) -> None:
         """Read what arrived and hand every complete message to the widget."""
+        if self.closed:
+            return
         try:
             data = self.sock.recv(RECV_SIZE)
         except (BlockingIOError, InterruptedError):
@@ -173,7 +173,7 @@ class Connection:
         self._write_protocol()
 
     def writable(self) -> None:
-        """The kernel has room again: send what waits, then go on with the outbox."""
+        """The kernel has room again (writer thread): send what waits, then the outbox."""
         with self.lock:
             out = self._out
             while out and not self._broken:
@@ -189,24 +189,25 @@ class Connection:
                     out[0] = chunk[sent:]
                     return
                 out.popleft()
+            self.writer.forget(self)
             done = self._eof or self._broken
-            if not done:
-                self.thread.watch(self)
         if done:
-            self.abort()
+            self.thread.submit(self.abort)
         else:
             self.flush()
 
     def abort(self) -> None:
-        """Close the TCP connection now and tell the server (once)."""
+        """Close the TCP connection now and tell the server (once; socket thread)."""
         with self.lock:
             if self.closed:
                 return
             self.closed = self.retired = True
             self._out.clear()
-            self.thread.forget(self)
-            with contextlib.suppress(OSError):
-                self.sock.close()
+        self.thread.forget(self)
+        # The writer may still watch the descriptor: it lets go before the descriptor closes,
+        # so a new socket that reuses the number is never mistaken for this one.
+        if not self.writer.submit(self._release):
+            self._release()
         if isinstance(self.protocol.parser_exc, PayloadTooBig):
             self.server.guard.reject(
                 "oversize",
@@ -214,6 +215,11 @@ class Connection:
                 f"max_message_bytes={self.server.max_message_bytes}; socket closed",
             )
         self.server.socket_closed(self)
+
+    def _release(self) -> None:
+        self.writer.forget(self)
+        with contextlib.suppress(OSError):
+            self.sock.close()
 
     # -- inside -----------------------------------------------------------------------------
 
@@ -273,8 +279,10 @@ class Connection:
             for data in self.protocol.data_to_send():
                 if data:
                     self._send([data])
-                else:
+                elif not self._eof:
                     self._eof = True
+                    if self._out:  # a page that stops reading must not keep the socket open
+                        self.thread.call_later(CLOSE_TIMEOUT, self.abort)
             done = (self._eof and not self._out) or self._broken
         if done:
             self.abort()
@@ -300,13 +308,13 @@ class Connection:
                 continue
             self._out.append(memoryview(chunk)[sent:])
             sent = 0
-        if self._out:
-            if self.thread.on_thread():
-                self.thread.watch(self, write=True)
+        if self._out:  # the writer thread waits for room, whoever sent this
+            if self.writer.on_thread():
+                self.writer.watch(self, selectors.EVENT_WRITE)
             else:
-                self.thread.submit(self._watch_writable)
+                self.writer.submit(self._watch_writable)
 
     def _watch_writable(self) -> None:
         with self.lock:
             if self._out and not self.closed:
-                self.thread.watch(self, write=True)
+                self.writer.watch(self, selectors.EVENT_WRITE)

@@ -33,6 +33,12 @@ SOCKET_PATH_PREFIX = "/w/"
 SOCKET_PATH_SUFFIX = "/ws"
 
 
+def _single(request: Request, name: str) -> str | None:
+    """The header's value; None when it is missing or repeated (which no browser sends)."""
+    values = request.headers.get_all(name)
+    return values[0] if len(values) == 1 else None
+
+
 class WebSocketHandoff(asyncio.Protocol):
     """uvicorn's protocol for an upgraded connection (one per handshake)."""
 
@@ -66,7 +72,7 @@ class WebSocketHandoff(asyncio.Protocol):
         guard = server.guard
         url = urlsplit(request.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        host, origin = request.headers.get("Host"), request.headers.get("Origin")
+        host, origin = _single(request, "Host"), _single(request, "Origin")
         label = None
         if url.path.startswith(SOCKET_PATH_PREFIX) and url.path.endswith(SOCKET_PATH_SUFFIX):
             label = unquote(url.path[len(SOCKET_PATH_PREFIX) : -len(SOCKET_PATH_SUFFIX)])
@@ -89,15 +95,26 @@ class WebSocketHandoff(asyncio.Protocol):
         sock = self._take_socket()
         if sock is None:
             return None
+        # Answered here, so a page opens at once even while a long callback keeps the socket
+        # thread busy (its frames then wait in the kernel).
+        try:
+            sent = sock.send(answer)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        except OSError:
+            sock.close()
+            return None
         try:
             page_has = int(query.get("r", "0"))
         except ValueError:
             page_has = 0
         instance = query.get("p", "")
-        protocol = self.protocol
-        server.sockets.submit(
-            lambda: server.socket_opened(widget, sock, protocol, answer, instance, page_has)
+        protocol, rest = self.protocol, answer[sent:]
+        opened = server.sockets.submit(
+            lambda: server.socket_opened(widget, sock, protocol, rest, instance, page_has)
         )
+        if not opened:  # the server is stopping
+            sock.close()
         return None
 
     def _take_socket(self) -> socket.socket | None:

@@ -31,7 +31,6 @@ from wry_iframe.connection import CLOSE_REPLACED, CLOSE_WIDGET_CLOSED, Connectio
 from wry_iframe.handoff import WebSocketHandoff
 from wry_iframe.security import Guard, token_matches
 from wry_iframe.socket_thread import SocketThread
-from wry_iframe.writer import Writer
 
 if TYPE_CHECKING:
     from wry_iframe.handle import IframeWidget
@@ -105,13 +104,15 @@ class IframeServer:
         self.widgets: dict[str, IframeWidget] = {}
         self.connections: dict[str, Connection] = {}
         self._lock = threading.Lock()
-        self.sockets = SocketThread()
-        self.writer = Writer()
         self.app = self._build_app()
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.socket(family, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+        try:
+            self._socket.bind((host, port))
+        except OSError:
+            self._socket.close()
+            raise
         self.port = self._socket.getsockname()[1]
         url_host = f"[{host}]" if family == socket.AF_INET6 else host
         if host in ("0.0.0.0", "::"):
@@ -125,12 +126,16 @@ class IframeServer:
             ws=functools.partial(WebSocketHandoff, self),  # type: ignore[arg-type]
             timeout_graceful_shutdown=1,
         )
+        self.sockets = SocketThread()
+        self.writer = SocketThread("wry-iframe-writer", abort_on_stop=False)
         self.loop = asyncio.new_event_loop()
         started = threading.Event()
         self._uvicorn = _Uvicorn(config, started)
         self._thread = threading.Thread(target=self._run, name="wry-iframe-server", daemon=True)
         self._thread.start()
         if not started.wait(15):
+            self.stop(1.0)
+            self._socket.close()
             raise RuntimeError(f"the wry-iframe server did not start on {host}:{self.port}")
 
     # -- lifetime --------------------------------------------------------------------------
@@ -237,25 +242,33 @@ class IframeServer:
         widget: IframeWidget,
         sock: socket.socket,
         protocol: ServerProtocol,
-        handshake_response: bytes,
+        rest_of_handshake: bytes,
         instance: str,
         page_has: int,
     ) -> None:
-        """A handshake passed every check: the page's socket goes live (replacing any other)."""
+        """A handshake passed every check: the page's socket goes live (replacing any other).
+
+        The new connection is published only once the old one has stopped taking events,
+        the outbox is rewound to what this page holds, and the handshake is answered: an
+        emit on another thread meanwhile waits in the outbox and leaves with the first flush.
+        """
         conn = Connection(self, widget, sock, protocol, instance)
+        label = widget.label
         with self._lock:
-            served = self.widgets.get(widget.label) is widget
-            old = self.connections.get(widget.label) if served else None
-            if served:
-                self.connections[widget.label] = conn
-        if not served:  # closed meanwhile
-            conn.answer(handshake_response)
-            conn.close(CLOSE_WIDGET_CLOSED, "widget closed")
-            return
+            old = self.connections.get(label)
         if old is not None:
             old.close(CLOSE_REPLACED, "another page took over this widget")
-        widget.outbox.rewind(page_has)
-        conn.start(handshake_response)
+        conn.answer(rest_of_handshake)
+        with self._lock:
+            served = self.widgets.get(label) is widget
+            if served:
+                widget.outbox.rewind(page_has)
+                self.connections[label] = conn
+        if not served:  # closed meanwhile
+            conn.close(CLOSE_WIDGET_CLOSED, "widget closed")
+            return
+        widget.page_connected(conn)
+        conn.flush()
 
     def socket_closed(self, conn: Connection) -> None:
         """A socket is gone; its widget learns of it if it was the widget's live one."""

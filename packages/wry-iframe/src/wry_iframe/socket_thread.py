@@ -5,7 +5,8 @@ One thread reads every socket and turns frames into Python callbacks (one at a t
 arrival order); a callback's first emit is written from here at once, so a page → Python →
 page round trip crosses no thread at all. Measured against Chromium on this 2-core machine,
 handing each frame from an event loop to a callback thread and each answer back cost
-0.2-0.5 ms per round trip. Everything else emitted goes through ``wry_iframe.writer``.
+0.2-0.5 ms per round trip. Everything else emitted goes through the writer thread, another
+instance of this class, so a callback that runs for a while holds back no one's events.
 
 A slow callback delays the page events behind it (as one callback thread always did) but
 loses none: unread bytes wait in the kernel, and the page's own buffer holds the rest.
@@ -46,9 +47,15 @@ class Pollable(Protocol):
 
 
 class SocketThread:
-    """A selector loop with a job queue and timers, on one daemon thread."""
+    """A selector loop with a job queue and timers, on one daemon thread.
 
-    def __init__(self) -> None:
+    The server runs two: ``wry-iframe-sockets`` reads every page socket and runs the
+    callbacks; ``wry-iframe-writer`` sends what the callbacks did not send themselves, and
+    waits for room in the kernel when a page reads slowly (no reading thread ever waits).
+    """
+
+    def __init__(self, name: str = "wry-iframe-sockets", abort_on_stop: bool = True) -> None:
+        self._abort_on_stop = abort_on_stop
         self._selector = selectors.DefaultSelector()
         self._wake_in, self._wake_out = socket.socketpair()
         self._wake_in.setblocking(False)
@@ -60,20 +67,27 @@ class SocketThread:
         self._timers: list[tuple[float, int, Job]] = []
         self._timer_ids = itertools.count()
         self._after: dict[int, Job] = {}  # run once the current event is handled (flushes)
-        self._thread = threading.Thread(target=self._run, name="wry-iframe-sockets", daemon=True)
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     # -- any thread -------------------------------------------------------------------------
 
-    def submit(self, job: Job) -> None:
-        """Run ``job`` on this thread, after every job submitted before it."""
+    def submit(self, job: Job) -> bool:
+        """Run ``job`` on this thread, after every job submitted before it.
+
+        False when the thread has stopped (the job will never run).
+        """
+        if self._stopped:
+            return False
         self._jobs.append(job)
         with self._wake_lock:
             if self._woken:
-                return
+                return True
             self._woken = True
-        with contextlib.suppress(OSError):  # stopped: nothing runs jobs any more
+        with contextlib.suppress(OSError):  # stopped meanwhile
             self._wake_out.send(b"\0")
+        return True
 
     def on_thread(self) -> bool:
         """Whether the caller runs on this thread (i.e. inside a page callback)."""
@@ -88,9 +102,8 @@ class SocketThread:
 
     # -- this thread only -------------------------------------------------------------------
 
-    def watch(self, conn: Pollable, write: bool = False) -> None:
-        """Watch ``conn.sock`` for reading, and for writing too when ``write``."""
-        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if write else 0)
+    def watch(self, conn: Pollable, events: int = selectors.EVENT_READ) -> None:
+        """Watch ``conn.sock`` for ``events`` (``selectors.EVENT_READ`` and/or ``EVENT_WRITE``)."""
         try:
             self._selector.modify(conn.sock, events, conn)
         except KeyError:
@@ -134,13 +147,15 @@ class SocketThread:
 
     def _run_jobs(self) -> bool:
         """Run the queued jobs; True when asked to stop."""
-        with self._wake_lock:
-            self._woken = False
+        # Drain the wake-up bytes before clearing the flag: a submit in between then finds
+        # the flag set and its job already queued, and one after it sends a fresh byte.
         try:
             while self._wake_in.recv(4096):
                 pass
         except BlockingIOError:
             pass
+        with self._wake_lock:
+            self._woken = False
         while self._jobs:
             job = self._jobs.popleft()
             if job is None:
@@ -162,9 +177,11 @@ class SocketThread:
             log.exception("wry-iframe socket thread: %r failed", job)
 
     def _finish(self) -> None:
-        for key in list(self._selector.get_map().values()):
-            if key.data is not None:
-                self._guard(key.data.abort)
+        self._stopped = True
+        if self._abort_on_stop:
+            for key in list(self._selector.get_map().values()):
+                if key.data is not None:
+                    self._guard(key.data.abort)
         self._selector.close()
         self._wake_in.close()
         self._wake_out.close()
