@@ -7,6 +7,7 @@ import contextlib
 import os
 import socket
 import threading
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -226,3 +227,33 @@ def test_a_server_that_cannot_bind_leaves_no_thread_behind() -> None:
             IframeServer(port=busy.getsockname()[1])
         left = [t.name for t in threading.enumerate() if t not in before]
     assert left == []
+
+
+def test_a_silent_peer_is_pinged_and_dropped_a_live_page_is_kept(
+    show: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Browsers never ping: the server pings a silent socket and closes it without a pong."""
+    from wry_iframe import connection
+
+    monkeypatch.setattr(connection, "PING_INTERVAL", 0.2)
+    live, page = show()  # Chromium answers pings by itself
+    handle = live.app.show("<p>x</p>", display=False)
+    s = open_raw(handle)
+    try:
+        rest = read_handshake(s)
+        assert handle.wait_connected(10)  # type: ignore[attr-defined]
+        s.settimeout(10)
+        data = rest or s.recv(64)
+        assert data[0] & 0x0F == 0x9, f"expected a ping, got {data[:16]!r}"
+        while data:  # no pong from us: the server closes the socket
+            data = s.recv(64)
+    finally:
+        s.close()
+    deadline = time.monotonic() + 10
+    while handle.connected and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        threading.Event().wait(0.02)
+    assert not handle.connected  # type: ignore[attr-defined]
+    assert live.connected  # type: ignore[attr-defined]
+    page.evaluate("window.__n = []; pywry.on('app:n', d => window.__n.push(d)); true")
+    live.emit("app:n", 1)
+    page.wait_for_function("window.__n.length === 1")

@@ -43,6 +43,9 @@ ACK_DELAY = 0.025
 CLOSE_TIMEOUT = 2.0
 #: Bytes read from a socket at a time.
 RECV_SIZE = 256 * 1024
+#: A page silent this long gets a ping; a page that does not answer it in as long again is
+#: gone (sleep, a dropped network): its socket closes. Browsers never ping; only we can tell.
+PING_INTERVAL = 20.0
 
 
 def text_frame_header(size: int) -> bytes:
@@ -90,6 +93,9 @@ class Connection:
         self._parts: list[bytes] = []  # the fragments of a message still arriving
         self._binary = False
         self._failed = False  # we refused a message: ignore whatever follows it
+        self._heard = True  # something arrived since the last keepalive check
+        self._ping_sent = False
+        self._sent_bytes = 0  # progress of writes, for the closing timeout
 
     # -- any thread -------------------------------------------------------------------------
 
@@ -134,6 +140,7 @@ class Connection:
                 self._send([rest_of_handshake])
         if not self.closed:
             self.thread.watch(self)
+            self.thread.call_later(PING_INTERVAL, self._keepalive)
 
     def event_done(self) -> None:
         """The callback that sent its first emit at once has returned: send the rest now."""
@@ -149,7 +156,7 @@ class Connection:
         if self.protocol.state is OPEN:
             self.protocol.send_close(code, reason)
             self._write_protocol()
-            self.thread.call_later(CLOSE_TIMEOUT, self.abort)
+            self._close_deadline()
         else:
             self.abort()
 
@@ -163,13 +170,18 @@ class Connection:
             return
         except OSError:
             data = b""
+        self._heard = True
         if data:
             self.protocol.receive_data(data)
         else:
             self.protocol.receive_eof()
+            self.thread.forget(self)  # a socket at its end is always readable: stop looking
         for event in self.protocol.events_received():
             if isinstance(event, Frame):
-                self._frame(event)
+                try:
+                    self._frame(event)
+                except Exception:  # one bad message must not cost the ones after it
+                    log.exception("wry-iframe: a message from %r failed", self.widget.label)
         self._write_protocol()
 
     def writable(self) -> None:
@@ -185,6 +197,7 @@ class Connection:
                 except OSError:
                     self._broken = True
                     break
+                self._sent_bytes += sent
                 if sent < len(chunk):
                     out[0] = chunk[sent:]
                     return
@@ -273,6 +286,38 @@ class Connection:
         if self.widget.in_seq != self.ack_sent:
             self.flush()
 
+    def _keepalive(self) -> None:
+        if self.closed:
+            return
+        if self._heard:
+            self._heard = self._ping_sent = False
+        elif self._ping_sent:
+            log.info(
+                "wry-iframe: the page of %r stopped answering; socket closed", self.widget.label
+            )
+            self.abort()
+            return
+        else:
+            self._ping_sent = True
+            self.protocol.send_ping(b"wry")
+            self._write_protocol()
+        self.thread.call_later(PING_INTERVAL, self._keepalive)
+
+    def _close_deadline(self, sent_before: int | None = None) -> None:
+        """Abort in CLOSE_TIMEOUT, later only while the page still reads what waits for it.
+
+        What was queued before the close frame goes first; a page that keeps reading it gets
+        its close code rather than a cut connection, one that stopped reading does not hold
+        the socket.
+        """
+        if self.closed:
+            return
+        if sent_before is not None and (not self._out or self._sent_bytes == sent_before):
+            self.abort()
+            return
+        sent = self._sent_bytes
+        self.thread.call_later(CLOSE_TIMEOUT, lambda: self._close_deadline(sent))
+
     def _write_protocol(self) -> None:
         """Write what the protocol produced (pongs, close frames, the end of the stream)."""
         with self.lock:
@@ -282,7 +327,7 @@ class Connection:
                 elif not self._eof:
                     self._eof = True
                     if self._out:  # a page that stops reading must not keep the socket open
-                        self.thread.call_later(CLOSE_TIMEOUT, self.abort)
+                        self._close_deadline()
             done = (self._eof and not self._out) or self._broken
         if done:
             self.abort()
@@ -302,6 +347,7 @@ class Connection:
             self._broken = True
             self.thread.submit(self.abort)
             return
+        self._sent_bytes += sent
         for chunk in chunks:
             if sent >= len(chunk):
                 sent -= len(chunk)

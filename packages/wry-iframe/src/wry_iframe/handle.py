@@ -244,8 +244,8 @@ class IframeWidget(BaseWidget):
             first = int(frame["s"])
             if not isinstance(events, list):
                 raise ValueError("'e' must be a list of events")
-        except (ValueError, TypeError, KeyError) as exc:
-            self.reject("malformed", f"{exc}: {str(data)[:200]!r}")
+        except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as exc:
+            self.reject("malformed", f"{type(exc).__name__}: {exc}: {str(data)[:200]!r}")
             return
         if conn.instance != self.in_instance:
             return  # a replaced page's late frame
@@ -258,17 +258,20 @@ class IframeWidget(BaseWidget):
             return
         for event in events:
             self.in_seq += 1
-            self._dispatch_one(event)
+            try:
+                self._dispatch_one(event)
+            except Exception:  # one broken event must not cost the ones after it
+                log.exception("%r: an event from the page failed: %.200r", self, event)
 
     def _dispatch_one(self, event: Any) -> None:
         event_type = event.get("type") if isinstance(event, dict) else None
-        if event_type not in self._valid_types:
+        if not isinstance(event_type, str) or event_type not in self._valid_types:
             try:
                 if not isinstance(event, dict):
                     raise ValueError("an event must be an object {type, data}")
                 if check_event_name(event_type) == "*":  # type: ignore[arg-type]
                     raise ValueError("'*' is for listening, not for emitting")
-            except ValueError as exc:
+            except (ValueError, TypeError) as exc:
                 self.reject("malformed", f"{exc}: {str(event)[:200]!r}")
                 return
             if len(self._valid_types) < 1024:  # names already checked: skip the regex

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from wry_iframe.server import IframeServer
 
 log = logging.getLogger("wry.iframe")
+#: websockets logs the request line (the token) and frames at DEBUG: never let it.
+protocol_log = logging.getLogger("wry.iframe.websockets")
+protocol_log.setLevel(logging.WARNING)
 
 #: The UTF-8 bytes one UTF-16 unit (what the page counts) can take: the frame cap's factor.
 UTF8_BYTES_PER_CHAR = 3
@@ -46,7 +49,7 @@ class WebSocketHandoff(asyncio.Protocol):
         self.server = server
         self.transport: asyncio.Transport | None = None
         self.protocol = ServerProtocol(
-            max_size=UTF8_BYTES_PER_CHAR * server.max_message_bytes, logger=log
+            max_size=UTF8_BYTES_PER_CHAR * server.max_message_bytes, logger=protocol_log
         )
         self.done = False
 

@@ -19,6 +19,7 @@ import functools
 import logging
 import socket
 import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
@@ -165,10 +166,11 @@ class IframeServer:
         for conn in connections:
             conn.close_soon(1001, "server stopping")
         self._uvicorn.should_exit = True
+        deadline = time.monotonic() + timeout
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout)
-        self.sockets.stop(timeout)
-        self.writer.stop(timeout)
+        self.sockets.stop(max(0.1, deadline - time.monotonic()))
+        self.writer.stop(max(0.1, deadline - time.monotonic()))
         if self._thread.is_alive():
             self._uvicorn.force_exit = True
             log.warning("the wry-iframe server did not stop within %.1f s", timeout)
@@ -249,8 +251,9 @@ class IframeServer:
         """A handshake passed every check: the page's socket goes live (replacing any other).
 
         The new connection is published only once the old one has stopped taking events,
-        the outbox is rewound to what this page holds, and the handshake is answered: an
-        emit on another thread meanwhile waits in the outbox and leaves with the first flush.
+        the handshake is answered, the outbox is rewound to what this page holds and the
+        widget counts this page's events: an emit on another thread meanwhile waits in the
+        outbox and leaves with the first flush, with the right acknowledgement.
         """
         conn = Connection(self, widget, sock, protocol, instance)
         label = widget.label
@@ -263,11 +266,11 @@ class IframeServer:
             served = self.widgets.get(label) is widget
             if served:
                 widget.outbox.rewind(page_has)
+                widget.page_connected(conn)  # counts this page's events before any flush
                 self.connections[label] = conn
         if not served:  # closed meanwhile
             conn.close(CLOSE_WIDGET_CLOSED, "widget closed")
             return
-        widget.page_connected(conn)
         conn.flush()
 
     def socket_closed(self, conn: Connection) -> None:

@@ -94,9 +94,14 @@ class SocketThread:
         return threading.current_thread() is self._thread
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Run the jobs already submitted, then end the thread (never from inside it)."""
+        """Run the jobs already submitted, then end the thread (never from inside it).
+
+        A ``submit`` from now on returns False, so its caller cleans up itself.
+        """
+        self._stopped = True
         self._jobs.append(None)
-        self.submit(lambda: None)
+        with contextlib.suppress(OSError):
+            self._wake_out.send(b"\0")
         if not self.on_thread():
             self._thread.join(timeout)
 
