@@ -172,7 +172,7 @@ def test_a_callbacks_large_emit_reaches_the_page_while_the_callback_runs(app: Py
 
     def read_all() -> None:
         total = len(buf)
-        s.settimeout(30)
+        s.settimeout(60)
         with contextlib.suppress(OSError):
             while total < size:
                 chunk = s.recv(1 << 20)
@@ -184,13 +184,17 @@ def test_a_callbacks_large_emit_reaches_the_page_while_the_callback_runs(app: Py
     reader = threading.Thread(target=read_all, daemon=True)
     reader.start()
 
+    callback_done = threading.Event()
+
     def work(data: Any, event_type: str, label: str) -> None:
         handle.emit("app:image", "x" * size)
-        seen_in_callback.append(page_has_it.wait(10))
+        seen_in_callback.append(page_has_it.wait(60))
+        callback_done.set()
 
     handle.on("app:go", work)
     s.sendall(masked(1, b'{"s":1,"e":[{"type":"app:go","data":null}]}'))
-    reader.join(60)
+    assert callback_done.wait(90), "the callback never returned"
+    reader.join(30)
     s.close()
     assert seen_in_callback == [True], "the page got the event only after the callback returned"
 
@@ -235,7 +239,7 @@ def test_a_silent_peer_is_pinged_and_dropped_a_live_page_is_kept(
     """Browsers never ping: the server pings a silent socket and closes it without a pong."""
     from wry_iframe import connection
 
-    monkeypatch.setattr(connection, "PING_INTERVAL", 0.2)
+    monkeypatch.setattr(connection, "PING_INTERVAL", 0.5)
     live, page = show()  # Chromium answers pings by itself
     handle = live.app.show("<p>x</p>", display=False)
     s = open_raw(handle)
