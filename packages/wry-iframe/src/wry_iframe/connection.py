@@ -10,10 +10,12 @@ emits first (see ``IframeServer.wake``); waiting for room in the kernel on the w
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import selectors
 import socket
 import struct
+import termios
 import threading
 from collections import deque
 from typing import TYPE_CHECKING
@@ -46,6 +48,8 @@ RECV_SIZE = 256 * 1024
 #: A page silent this long gets a ping; a page that does not answer it in as long again is
 #: gone (sleep, a dropped network): its socket closes. Browsers never ping; only we can tell.
 PING_INTERVAL = 20.0
+#: The first byte of an unfragmented pong frame.
+PONG_HEADER = 0x8A
 
 
 def text_frame_header(size: int) -> bytes:
@@ -95,7 +99,9 @@ class Connection:
         self._failed = False  # we refused a message: ignore whatever follows it
         self._heard = True  # something arrived since the last keepalive check
         self._ping_sent = False
-        self._sent_bytes = 0  # progress of writes, for the closing timeout
+        self._sent_bytes = 0  # progress of writes, for the closing timeout and keepalive
+        self._keepalive_sent = 0
+        self._pong_queued = False  # a pong waits in _out
 
     # -- any thread -------------------------------------------------------------------------
 
@@ -202,6 +208,7 @@ class Connection:
                     out[0] = chunk[sent:]
                     return
                 out.popleft()
+            self._pong_queued = False
             self.writer.forget(self)
             done = self._eof or self._broken
         if done:
@@ -289,7 +296,12 @@ class Connection:
     def _keepalive(self) -> None:
         if self.closed:
             return
-        if self._heard:
+        delivered, waiting = self._delivered_bytes()
+        progress = waiting > 0 and delivered != self._keepalive_sent  # still reading our data
+        self._keepalive_sent = delivered
+        # A page still reading a large frame is alive; one that stopped while we still write
+        # to it is TCP's to judge (it gives up on unacknowledged data by itself).
+        if self._heard or progress or self._out:
             self._heard = self._ping_sent = False
         elif self._ping_sent:
             log.info(
@@ -302,6 +314,16 @@ class Connection:
             self.protocol.send_ping(b"wry")
             self._write_protocol()
         self.thread.call_later(PING_INTERVAL, self._keepalive)
+
+    def _delivered_bytes(self) -> tuple[int, int]:
+        """(bytes the page took from the kernel so far, bytes still waiting in the kernel)."""
+        try:
+            waiting = int(
+                struct.unpack("i", fcntl.ioctl(self.sock, termios.TIOCOUTQ, b"\0" * 4))[0]
+            )
+        except (OSError, ValueError):
+            waiting = 0
+        return self._sent_bytes - waiting, waiting
 
     def _close_deadline(self, sent_before: int | None = None) -> None:
         """Abort in CLOSE_TIMEOUT, later only while the page still reads what waits for it.
@@ -322,7 +344,13 @@ class Connection:
         """Write what the protocol produced (pongs, close frames, the end of the stream)."""
         with self.lock:
             for data in self.protocol.data_to_send():
-                if data:
+                if data and data[0] == PONG_HEADER and self._out:
+                    # a page that pings but does not read gets one pong in the queue, not many
+                    if self._pong_queued:
+                        continue
+                    self._pong_queued = True
+                    self._send([data])
+                elif data:
                     self._send([data])
                 elif not self._eof:
                     self._eof = True

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("wry.iframe")
 
 
+#: Page instances whose event count is kept after another page took the widget over.
+MAX_REMEMBERED_PAGES = 8
+
+
 class JsError(RuntimeError):
     """The script given to ``eval_js`` threw in the page; the message is the page's."""
 
@@ -77,6 +81,7 @@ class IframeWidget(BaseWidget):
         #: None keeps the widget open while no page is connected (notebook IFrames).
         self.close_after_disconnect: float | None = None
         self._evals: dict[str, _Pending] = {}
+        self._instance_seqs: dict[str, int] = {}  # pages that had the widget before (socket thread)
         self._valid_types: set[str] = set()
         self._eval_ids = itertools.count(1)
         self._connected = threading.Event()
@@ -165,6 +170,10 @@ class IframeWidget(BaseWidget):
         if dropped:
             log.info("%r closed with %d events its page never acknowledged", self, dropped)
         self._connected.clear()
+        self._release_evals()
+
+    def _release_evals(self) -> None:
+        """Every waiting ``eval_js`` learns that the widget closed."""
         for pending in list(self._evals.values()):
             pending.result = {"closed": True}
             pending.done.set()
@@ -208,8 +217,13 @@ class IframeWidget(BaseWidget):
     def page_connected(self, conn: Connection) -> None:
         """A socket opened; a new page instance counts its events from 1."""
         if conn.instance != self.in_instance:
+            # Remember where the page we leave was: it may take the widget back (a second
+            # tab closing, a flaky network), and its events go on from there.
+            self._instance_seqs[self.in_instance] = self.in_seq
+            while len(self._instance_seqs) > MAX_REMEMBERED_PAGES:
+                del self._instance_seqs[next(iter(self._instance_seqs))]
             self.in_instance = conn.instance
-            self.in_seq = 0
+            self.in_seq = self._instance_seqs.pop(conn.instance, 0)
         self._connected.set()
 
     def page_disconnected(self, conn: Connection) -> None:
@@ -223,6 +237,7 @@ class IframeWidget(BaseWidget):
             if not self.closed and self.server.connection(self.label) is None:
                 self.server.remove(self)
                 self.outbox.clear()
+                self._release_evals()
                 self.mark_closed("page closed")
 
         timer = threading.Timer(grace, lambda: self.server.sockets.submit(check))
@@ -236,19 +251,20 @@ class IframeWidget(BaseWidget):
             if not isinstance(frame, dict):
                 raise ValueError("a frame must be a JSON object")
             ack = frame.get("a")
-            if ack is not None:
-                self.outbox.ack(int(ack))
+            ack = None if ack is None else int(ack)
             events = frame.get("e")
-            if events is None:
-                return
-            first = int(frame["s"])
-            if not isinstance(events, list):
+            first = 0 if events is None else int(frame["s"])
+            if events is not None and not isinstance(events, list):
                 raise ValueError("'e' must be a list of events")
         except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as exc:
             self.reject("malformed", f"{type(exc).__name__}: {exc}: {str(data)[:200]!r}")
             return
         if conn.instance != self.in_instance:
-            return  # a replaced page's late frame
+            return  # a replaced page's late frame: its events and acknowledgements are not ours
+        if ack is not None:
+            self.outbox.ack(ack)
+        if events is None:
+            return
         skip = self.in_seq + 1 - first  # events already dispatched (a resend after reconnect)
         if skip > 0:
             events = events[skip:]

@@ -21,6 +21,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from websockets.http11 import Request
 from websockets.server import ServerProtocol
 
+from wry_iframe.connection import CLOSE_WIDGET_CLOSED
+
 if TYPE_CHECKING:
     from wry_iframe.server import IframeServer
 
@@ -84,11 +86,15 @@ class WebSocketHandoff(asyncio.Protocol):
             return self._refuse(403, "unknown host")
         if not label or "/" in label:
             return self._refuse(404, "not found")
-        widget = server.authorised(label, query.get("token"), "socket")
-        if widget is None:
-            return self._refuse(403, "forbidden")
         if not guard.origin_ok(origin, host):
             guard.reject("bad-origin", f"socket of {label!r} from Origin {origin!r}")
+            return self._refuse(403, "forbidden")
+        if server.closed_with(label, query.get("token")):
+            # The widget's own page, back after the widget closed: tell it, so it stops
+            # reconnecting (an HTTP refusal would look like a network error to it).
+            return self._accept_and_close(request, CLOSE_WIDGET_CLOSED, "widget closed")
+        widget = server.authorised(label, query.get("token"), "socket")
+        if widget is None:
             return self._refuse(403, "forbidden")
         response = self.protocol.accept(request)
         self.protocol.send_response(response)
@@ -136,6 +142,13 @@ class WebSocketHandoff(asyncio.Protocol):
         transport.pause_reading()
         transport.abort()  # closes uvicorn's descriptor only: the connection lives on in ours
         return sock
+
+    def _accept_and_close(self, request: Request, code: int, reason: str) -> None:
+        response = self.protocol.accept(request)
+        self.protocol.send_response(response)
+        if response.status_code == 101:
+            self.protocol.send_close(code, reason)
+        self._answer_and_close()
 
     def _refuse(self, status: int, text: str) -> None:
         self.protocol.send_response(self.protocol.reject(status, text + "\n"))

@@ -89,7 +89,10 @@ class Outbox:
             seq = min(seq, self.sent_seq)
             if seq < self.first_seq:
                 return
-            self._head += seq + 1 - self.first_seq
+            head = self._head + seq + 1 - self.first_seq
+            for i in range(self._head, head):  # the page has them: free them now
+                self._events[i] = ""
+            self._head = head
             self.first_seq = seq + 1
             self._acknowledged.notify_all()
             if self._head > 1024 and self._head * 2 > len(self._events):

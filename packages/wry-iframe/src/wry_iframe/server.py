@@ -43,6 +43,9 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
+#: Closed widgets whose returning page is told so (close code 4000) instead of refused.
+MAX_REMEMBERED_CLOSED = 256
+
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # the token is in the URL: never leak it to other sites
@@ -99,11 +102,14 @@ class IframeServer:
         allowed_hosts: tuple[str, ...] = (),
         max_message_bytes: int = 16 * 1024 * 1024,
     ) -> None:
+        if host.startswith("[") and host.endswith("]"):  # "[::1]", as in a URL
+            host = host[1:-1]
         self.host = host
         self.max_message_bytes = max_message_bytes
         self.guard = Guard(host, allowed_hosts)
         self.widgets: dict[str, IframeWidget] = {}
         self.connections: dict[str, Connection] = {}
+        self._closed_tokens: dict[str, str] = {}  # label → token of widgets closed lately
         self._lock = threading.Lock()
         self.app = self._build_app()
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -187,9 +193,18 @@ class IframeServer:
         with self._lock:
             if self.widgets.get(widget.label) is widget:
                 del self.widgets[widget.label]
+                self._closed_tokens[widget.label] = widget.token
+                while len(self._closed_tokens) > MAX_REMEMBERED_CLOSED:
+                    del self._closed_tokens[next(iter(self._closed_tokens))]
             conn = self.connections.pop(widget.label, None)
         if conn is not None:
             conn.close_soon(code, "widget closed")
+
+    def closed_with(self, label: str, token: str | None) -> bool:
+        """Whether ``token`` was widget ``label``'s before it closed (its page may come back)."""
+        with self._lock:
+            old = self._closed_tokens.get(label)
+        return old is not None and token_matches(token, old)
 
     def open_widgets(self) -> list[IframeWidget]:
         """Widgets still served (not closed)."""

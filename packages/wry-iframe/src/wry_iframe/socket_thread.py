@@ -129,26 +129,42 @@ class SocketThread:
 
     def _run(self) -> None:
         select = self._selector.select
+        timeout: float | None = None
         while True:
+            if self._handle(select(timeout)):
+                return
             timeout = None
-            if self._timers:
+            if not self._timers:
+                continue
+            if self._timers[0][0] > time.monotonic():
                 timeout = max(0.0, self._timers[0][0] - time.monotonic())
-            for key, mask in select(timeout):
-                conn = key.data
-                if conn is None:
-                    if self._run_jobs():
-                        self._finish()
-                        return
-                    continue
-                if mask & selectors.EVENT_WRITE:
-                    self._guard(conn.writable)
-                if mask & selectors.EVENT_READ:
-                    self._guard(conn.readable)
-                self._run_after()
+                continue
+            # Timers are due: first take what arrived meanwhile (a long callback may have
+            # held this thread), so a timer never judges a socket on stale news.
+            if self._handle(select(0)):
+                return
             now = time.monotonic()
             while self._timers and self._timers[0][0] <= now:
                 self._guard(heapq.heappop(self._timers)[2])
                 self._run_after()
+            if self._timers:
+                timeout = max(0.0, self._timers[0][0] - time.monotonic())
+
+    def _handle(self, ready: list[tuple[selectors.SelectorKey, int]]) -> bool:
+        """Serve ready sockets and jobs; True when the thread has stopped."""
+        for key, mask in ready:
+            conn = key.data
+            if conn is None:
+                if self._run_jobs():
+                    self._finish()
+                    return True
+                continue
+            if mask & selectors.EVENT_WRITE:
+                self._guard(conn.writable)
+            if mask & selectors.EVENT_READ:
+                self._guard(conn.readable)
+            self._run_after()
+        return False
 
     def _run_jobs(self) -> bool:
         """Run the queued jobs; True when asked to stop."""
