@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from wry.callbacks import CallbackRegistry
+from wry.callbacks import MEMO_SIZE, CallbackRegistry
 
 
 def recorder() -> tuple[list[tuple[Any, str, str]], Any]:
@@ -110,3 +110,44 @@ def test_register_while_dispatching_from_other_threads() -> None:
         stop.set()
         t.join()
     assert count == 5000
+
+
+def test_changes_after_a_dispatch_take_effect_at_the_next_one() -> None:
+    reg = CallbackRegistry()
+    order: list[str] = []
+    reg.register("w", "e", lambda d, t, lab: order.append(f"own{d}"))
+    assert reg.dispatch("w", "e", 1) == 1
+    remove_any = reg.register("*", "*", lambda d, t, lab: order.append(f"any{d}"))
+    assert reg.dispatch("w", "e", 2) == 2
+    remove_any()
+    reg.unregister("w", "e")
+    assert reg.dispatch("w", "e", 3) == 0
+    assert not reg.has("w", "e")
+    assert order == ["own1", "own2", "any2"]
+
+
+def test_a_callback_registered_by_a_callback_hears_the_next_event() -> None:
+    reg = CallbackRegistry()
+    seen: list[tuple[str, Any]] = []
+
+    def first(d: Any, t: str, lab: str) -> None:
+        seen.append(("first", d))
+        if d == 1:
+            reg.register("w", "e", lambda d, t, lab: seen.append(("late", d)))
+
+    reg.register("w", "e", first)
+    reg.dispatch("w", "e", 1)
+    reg.dispatch("w", "e", 2)
+    assert seen == [("first", 1), ("first", 2), ("late", 2)]
+
+
+def test_many_event_names_keep_routing_and_the_lookup_memo_bounded() -> None:
+    reg = CallbackRegistry()
+    seen, cb = recorder()
+    reg.register("w", "*", cb)
+    names = [f"app:e{i}" for i in range(MEMO_SIZE + 10)]
+    for name in names:
+        assert reg.dispatch("w", name, None) == 1
+        assert reg.dispatch("other", name, None) == 0
+    assert [t for _, t, _ in seen] == names
+    assert len(reg._state[1]) <= MEMO_SIZE
