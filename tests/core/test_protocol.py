@@ -57,6 +57,42 @@ def test_bad_names_and_payloads_raise_before_any_transport() -> None:
         encode_event("a:b", {1, 2})
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"s": 'é \u2028 😀 " \\ \n\x00', "f": [0.1, -2.5e-300, 1e300], "n": [None, True, False]},
+        [1, [2, [3, {"k": ""}]]],
+        "plain",
+        12345678901234567890,
+        -0.0,
+    ],
+)
+def test_small_payloads_encode_exactly_as_json_does(data: object) -> None:
+    assert encode_event("a:b", data) == reference("a:b", data)
+
+
+def test_circular_deep_and_non_finite_payloads_raise_payload_errors() -> None:
+    cycle: list[object] = []
+    cycle.append(cycle)
+    with pytest.raises(PayloadError, match=r"'a:b'.*circular"):
+        encode_event("a:b", {"x": cycle})
+    deep: list[object] = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(PayloadError, match="too deep"):
+        encode_event("a:b", deep)
+    with pytest.raises(PayloadError, match=r"'a:b'.*float"):
+        encode_event("a:b", float("nan"))
+    assert encode_event("a:b", [1]) == '{"type":"a:b","data":[1]}'  # the encoder still works
+
+
+def test_event_names_are_checked_every_time() -> None:
+    assert encode_event("app:fine") == '{"type":"app:fine","data":null}'
+    for _ in range(2):  # a name refused once is refused again (only good names are memoised)
+        with pytest.raises(ValueError, match="invalid event name"):
+            encode_event("app:not fine")
+
+
 def test_lone_surrogates_become_escapes_only_when_utf8_cannot_hold_them() -> None:
     plain = encode_event("a:b", "é🎉")
     assert json_utf8(plain) == plain.encode("utf-8")

@@ -16,15 +16,22 @@ from typing import Any, Literal
 Callback = Callable[[Any, str, str], Any]
 
 _EVENT_NAME = re.compile(r"^(\*|[A-Za-z0-9_.\-]+(:[A-Za-z0-9_.\-]+)*)$")
+#: Names already checked (every emit checks its name; a set lookup is cheaper than the regex).
+_GOOD_NAMES: set[str] = set()
+_GOOD_NAMES_MAX = 4096
 
 
 def check_event_name(event_type: str) -> str:
     """Return ``event_type`` or raise ValueError naming the accepted form."""
+    if type(event_type) is str and event_type in _GOOD_NAMES:
+        return event_type
     if not isinstance(event_type, str) or not _EVENT_NAME.match(event_type):
         raise ValueError(
             f"invalid event name {event_type!r}: use letters, digits, '_', '-', '.' with optional "
             "':' namespaces (e.g. 'app:save'), or '*' for every event"
         )
+    if type(event_type) is str and len(_GOOD_NAMES) < _GOOD_NAMES_MAX:
+        _GOOD_NAMES.add(event_type)
     return event_type
 
 

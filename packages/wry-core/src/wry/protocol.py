@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from wry.models import check_event_name
@@ -31,11 +32,24 @@ def _default(value: Any) -> Any:
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_default
 )
+# The C encoder behind it, made once: JSONEncoder.encode makes a new one per call, which was
+# two thirds of encoding a small event (2.7 µs → 1.0 µs). Without the circular-reference
+# check (a shared one would not be thread-safe); a cycle ends in RecursionError instead.
+_C_ENCODE = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, _default, encode_basestring, None, ":", ",", False, False, False)
+)
 
 
 def dumps(value: Any) -> str:
     """Compact JSON, UTF-8 kept as is, NaN/Infinity refused (JS ``JSON.parse`` rejects them)."""
-    return _ENCODER.encode(value)
+    if _C_ENCODE is None:
+        return _ENCODER.encode(value)
+    try:
+        return "".join(_C_ENCODE(value, 0))
+    except RecursionError:
+        raise ValueError("circular reference, or nesting too deep for JSON") from None
 
 
 #: From this length on, a string payload is checked with a few ``in`` scans (memchr) for
