@@ -82,7 +82,6 @@ class IframeWidget(BaseWidget):
         self.close_after_disconnect: float | None = None
         self._evals: dict[str, _Pending] = {}
         self._instance_seqs: dict[str, int] = {}  # pages that had the widget before (socket thread)
-        self._valid_types: set[str] = set()
         self._eval_ids = itertools.count(1)
         self._connected = threading.Event()
         self._displayed_in: int | None = None
@@ -280,18 +279,15 @@ class IframeWidget(BaseWidget):
                 log.exception("%r: an event from the page failed: %.200r", self, event)
 
     def _dispatch_one(self, event: Any) -> None:
-        event_type = event.get("type") if isinstance(event, dict) else None
-        if not isinstance(event_type, str) or event_type not in self._valid_types:
-            try:
-                if not isinstance(event, dict):
-                    raise ValueError("an event must be an object {type, data}")
-                if check_event_name(event_type) == "*":  # type: ignore[arg-type]
-                    raise ValueError("'*' is for listening, not for emitting")
-            except (ValueError, TypeError) as exc:
-                self.reject("malformed", f"{exc}: {str(event)[:200]!r}")
-                return
-            if len(self._valid_types) < 1024:  # names already checked: skip the regex
-                self._valid_types.add(event_type)  # type: ignore[arg-type]
+        try:
+            if not isinstance(event, dict):
+                raise ValueError("an event must be an object {type, data}")
+            event_type = event.get("type")
+            if check_event_name(event_type) == "*":  # type: ignore[arg-type]
+                raise ValueError("'*' is for listening, not for emitting")
+        except (ValueError, TypeError) as exc:
+            self.reject("malformed", f"{exc}: {str(event)[:200]!r}")
+            return
         target = event.get("label")
         if target is not None and target != self.label:
             self.reject("foreign-label", f"page of {self.label!r} addressed {target!r}")
