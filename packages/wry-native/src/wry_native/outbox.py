@@ -52,8 +52,9 @@ class Outbox:
     def _serve(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: bool(self._items) or self._closed)
-                if not self._items:
+                # a caller may be draining already: one writer at a time keeps the order
+                self._cond.wait_for(lambda: (self._items and not self._writing) or self._closed)
+                if self._closed and (self._writing or not self._items):
                     return
                 self._writing = True
             self._drain()
