@@ -40,6 +40,10 @@ class StubHandle:
         self.closed_reason = reason
         self.recorder({"reason": reason}, "window:closed", self.label)
 
+    @property
+    def closed(self) -> bool:
+        return self.closed_reason is not None
+
 
 @pytest.fixture(scope="module")
 def runtime(x_display: XDisplay) -> Iterator[NativeRuntime]:
@@ -203,6 +207,48 @@ def test_pages_talk_to_the_host_over_postmessage_and_only_for_their_own_window(
     assert stub.recorder.wait_for("echoed", 2) == [1, 2]
     assert stub.recorder.of("forged") == []
     runtime.request("close", {"label": "channel"})
+
+
+def test_a_label_closed_and_created_again_at_once_is_the_new_window(runtime: NativeRuntime) -> None:
+    """close and create of one label back to back: the old window's end is not the new one's.
+
+    The old window is destroyed by WebKit after the new one took its label; its Destroyed
+    event used to drop the new window (and report it closed by the user).
+    """
+    for attempt in range(3):
+        first = open_window(runtime, "again", ECHO)
+        runtime.unregister("again", first)  # type: ignore[arg-type]
+        second = StubHandle("again")
+        runtime.register(second)  # type: ignore[arg-type]
+        page = native_page(HtmlContent(ECHO), "again", "dark", "again")
+        closing = runtime.call("close", {"label": "again"})
+        creating = runtime.call("create", {"label": "again", "page": page, "title": "again"})
+        assert closing.result(10) == {"closed": True}
+        creating.result(10)
+        second.recorder.wait_for("pywry:ready")
+        wait_until(
+            lambda: runtime.request("list_windows", {})["closing"] == 0, "the old window gone"
+        )
+        assert "again" in runtime.request("list_windows", {})["windows"]
+        runtime.request("emit", {"label": "again", "event": "echo", "payload": attempt})
+        assert second.recorder.wait_for("echoed") == [attempt]
+        assert second.closed_reason is None
+        assert first.recorder.of("echoed") == []
+        runtime.request("close", {"label": "again"})
+        runtime.unregister("again", second)  # type: ignore[arg-type]
+
+
+def test_apps_sharing_a_host_cannot_take_each_others_labels(app: PyWry, recorder: Recorder) -> None:
+    first = app.show(ECHO, label="shared-label", callbacks={"echoed": recorder})
+    other = PyWry(PyWrySettings(transport="native"))  # the same settings: the same child
+    try:
+        with pytest.raises(ValueError, match=r"already open in this process.*another label"):
+            other.show("<p>other</p>", label="shared-label")
+        first.emit("echo", 1)
+        assert recorder.wait_for("echoed") == [1]
+    finally:
+        other.destroy()
+        first.close()
 
 
 def test_windows_shown_while_the_pool_window_loads_get_their_pages(x_display: XDisplay) -> None:

@@ -264,7 +264,7 @@ class NativeWindowHandle(BaseWidget):
             raise WidgetClosedError(f"native window {self.label!r} is gone: {exc}") from None
 
     def _close(self) -> None:
-        self.runtime.unregister(self.label)
+        self.runtime.unregister(self.label, self)
         if self.runtime.alive:
             with contextlib.suppress(NativeHostError):  # died meanwhile: the window is gone
                 self.runtime.request("close", {"label": self.label})

@@ -529,11 +529,18 @@ class HostApp:
             window.native.destroy()
         return {"closed": window is not None}
 
-    def _forget(self, label: str, reason: str) -> HostWindow | None:
+    def _forget(self, label: str, reason: str, only: HostWindow | None = None) -> HostWindow | None:
+        """Drop the window labelled ``label`` (if ``only`` is given: if it still is that one).
+
+        Its page can no longer speak (its key goes now, not when WebKit finishes destroying
+        it), so a new window under the same label never hears the old page.
+        """
         with self._lock:
-            window = self._windows.pop(label, None)
-        if window is None:
-            return None
+            window = self._windows.get(label)
+            if window is None or (only is not None and window is not only):
+                return None
+            del self._windows[label]
+            self._by_key.pop(window.key, None)
         self.pages.drop(f"p/{label}.html")
         with window.lock:
             evals, window.evals = window.evals, {}
@@ -552,7 +559,8 @@ class HostApp:
                 self._warm.remove(window)
         if window is None or window.label is None:
             return
-        if self._forget(window.label, "closed by the user") is not None:
+        # A window the parent closed (and perhaps replaced under its label) is forgotten already.
+        if self._forget(window.label, "closed by the user", only=window) is not None:
             self.out.write(
                 wire.event_line(
                     window.label,
@@ -570,10 +578,20 @@ class HostApp:
         self.window(message["label"]).native.show()
 
     def cmd_list_windows(self, message: dict[str, Any]) -> dict[str, Any]:
-        """User labels of the open windows and the size of the warm pool (diagnostics)."""
+        """User labels of the open windows, the warm pool's size, and windows still closing."""
         with self._lock:
             loaded = sum(1 for window in self._warm if window.warm_loaded)
-            return {"windows": sorted(self._windows), "warm": len(self._warm), "loaded": loaded}
+            closing = sum(
+                1
+                for window in self._by_tauri.values()
+                if window.label is not None and self._windows.get(window.label) is not window
+            )
+            return {
+                "windows": sorted(self._windows),
+                "warm": len(self._warm),
+                "loaded": loaded,
+                "closing": closing,  # destroyed on request; WebKit has not finished yet
+            }
 
     def cmd_window_get(self, message: dict[str, Any]) -> Any:
         """Read one window property (``name``) through the window-control table."""

@@ -293,12 +293,23 @@ class NativeRuntime:
     # -- windows -----------------------------------------------------------------------------------
 
     def register(self, handle: BaseWidget) -> None:
-        """Route events for ``handle.label`` to ``handle``."""
+        """Route events for ``handle.label`` to ``handle``.
+
+        Raises ValueError when another open handle has the label: apps with the same
+        settings share this child, and its windows are told apart by label alone.
+        """
+        existing = self._handles.setdefault(handle.label, handle)
+        if existing is not handle and not existing.closed:
+            raise ValueError(
+                f"a native window labelled {handle.label!r} is already open in this process "
+                "(another PyWry app shares the native host): choose another label"
+            )
         self._handles[handle.label] = handle
 
-    def unregister(self, label: str) -> None:
-        """Stop routing events for ``label``."""
-        self._handles.pop(label, None)
+    def unregister(self, label: str, handle: BaseWidget | None = None) -> None:
+        """Stop routing events for ``label`` (if ``handle`` is given: only if it is that one)."""
+        if handle is None or self._handles.get(label) is handle:
+            self._handles.pop(label, None)
 
     @property
     def labels(self) -> list[str]:

@@ -79,7 +79,7 @@ class NativeTransport(Transport):
         try:
             runtime.request("create", fields)
         except BaseException:
-            runtime.unregister(options.label)
+            runtime.unregister(options.label, handle)
             raise
         return handle
 
