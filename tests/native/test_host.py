@@ -206,6 +206,24 @@ def test_pages_talk_to_the_host_over_postmessage_and_only_for_their_own_window(
     runtime.request("emit", {"label": "channel", "event": "echo", "payload": 2})
     assert stub.recorder.wait_for("echoed", 2) == [1, 2]
     assert stub.recorder.of("forged") == []
+
+    # another page listening to the channel's public name overhears nothing (no key to steal)
+    open_window(runtime, "eavesdropper", "<p>listening</p>")
+    assert runtime.request(
+        "probe_js",
+        {
+            "label": "eavesdropper",
+            "expression": "window.__TAURI__.event.listen('wry-page', (e) => "
+            "(window.heard = window.heard || []).push(e.payload)).then(() => 'listening')",
+        },
+    )
+    runtime.request("emit", {"label": "channel", "event": "echo", "payload": 3})
+    assert stub.recorder.wait_for("echoed", 3) == [1, 2, 3]
+    heard = runtime.request(
+        "probe_js", {"label": "eavesdropper", "expression": "window.heard || []"}
+    )
+    assert heard == []
+    runtime.request("close", {"label": "eavesdropper"})
     runtime.request("close", {"label": "channel"})
 
 

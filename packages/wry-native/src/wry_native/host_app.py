@@ -138,7 +138,8 @@ class HostWindow:
 
     tauri_label: str
     native: WebviewWindow
-    key: str  # the page channel's secret: messages carrying it come from this window
+    key: str  # the page channel's secret: messages on its event name come from this window
+    listener: Any  # the Tauri listener of that event name (an EventId)
     label: str | None = None  # the user's label; None while the window waits in the pool
     attached: bool = False  # the page's listener is registered: emits may go out
     warm_loaded: bool = False  # a pool window's page is up: only then may it be claimed
@@ -262,7 +263,8 @@ class HostApp:
 
     def _on_setup(self, app_handle: AppHandle) -> None:
         self.app = app_handle
-        Listener.listen(app_handle, wire.PAGE_CHANNEL_EVENT, self._on_page_message)
+        # pages speak on their window's own event name; this one hears only forgeries
+        Listener.listen(app_handle, wire.PAGE_CHANNEL_EVENT, self._on_public_channel)
         load_extensions(self)
         threading.Thread(target=self._read_commands, name="wry-host-in", daemon=True).start()
         threading.Thread(target=self._run_tasks, name="wry-host-tasks", daemon=True).start()
@@ -386,6 +388,12 @@ class HostApp:
         target = WebviewUrl.App(url[len(self._base_url) :]) if ours else WebviewUrl.External(url)
         tauri_label = f"wry-win-{next(self._ids)}"
         key = secrets.token_hex(16)
+        # listening before the window exists: its page's first message may come at once
+        listener = Listener.listen(
+            self.app,
+            f"{wire.PAGE_CHANNEL_EVENT}-{key}",
+            lambda event: self._on_page_message(key, event),
+        )
 
         def on_navigation(_url: str) -> bool:
             return self._navigating(tauri_label)
@@ -398,7 +406,7 @@ class HostApp:
             initialization_script=page_channel_js(key),
             **kwargs,
         )
-        window = HostWindow(tauri_label, native, key)
+        window = HostWindow(tauri_label, native, key, listener)
         with self._lock:
             self._by_tauri[tauri_label] = window
             self._by_key[key] = window
@@ -557,7 +565,12 @@ class HostApp:
                 self._by_key.pop(window.key, None)
             if window in self._warm:
                 self._warm.remove(window)
-        if window is None or window.label is None:
+        if window is None:
+            return
+        if self.app is not None:
+            with contextlib.suppress(Exception):
+                Listener.unlisten(self.app, window.listener)
+        if window.label is None:
             return
         # A window the parent closed (and perhaps replaced under its label) is forgotten already.
         if self._forget(window.label, "closed by the user", only=window) is not None:
@@ -717,11 +730,11 @@ class HostApp:
 
     # -- page -> Python (tokio threads: write a line, never block long, never raise) ------------
 
-    def _on_page_message(self, event: Event) -> None:
-        """A page channel message: ``key \n command \n text`` (page-channel.js)."""
+    def _on_page_message(self, key: str, event: Event) -> None:
+        """A message on window ``key``'s channel: ``command \n text`` (page-channel.js)."""
         try:
             message = json.loads(event.payload)
-            key, command, text = message.split("\n", 2)
+            command, text = message.split("\n", 1)
         except (ValueError, TypeError, AttributeError):
             self._reject_page_message("it is not a page channel message")
             return
@@ -729,7 +742,7 @@ class HostApp:
             window = self._by_key.get(key)
             handler = self.invoke_commands.get(command)
             if window is None:
-                self._reject_page_message(f"{command!r} carries no open window's key")
+                self._reject_page_message(f"{command!r} from a window that is closing")
             elif handler is None:
                 self._reject_page_message(f"no page command {command!r}")
             elif window.label is None and command != wire.CMD_ATTACH:
@@ -738,6 +751,9 @@ class HostApp:
                 handler(window, text)
         except Exception:
             log.exception("page command %r failed", command)
+
+    def _on_public_channel(self, event: Event) -> None:
+        self._reject_page_message(f"{wire.PAGE_CHANNEL_EVENT!r} names no window")
 
     def _reject_page_message(self, why: str) -> None:
         with self._lock:

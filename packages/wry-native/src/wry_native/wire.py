@@ -19,7 +19,8 @@ MAX_LINE_ENV = "WRYNATIVE_MAX_LINE"
 #: Warm hidden windows the child keeps ready (the parent sets it from settings.warm_windows).
 WARM_ENV = "WRYNATIVE_WARM_WINDOWS"
 
-#: The Tauri event carrying every page → host message (assets/page-channel.js).
+#: Page → host messages travel as the Tauri event ``PAGE_CHANNEL_EVENT-<window key>``
+#: (assets/page-channel.js); anything sent to the bare name is refused and counted.
 PAGE_CHANNEL_EVENT = "wry-page"
 #: Page commands the adapter uses.
 CMD_EVENTS = "pywry_event"

@@ -2,9 +2,11 @@
  * initialization script, before any page script, in every page the window loads.
  *
  * window.__wryNativeSend(command, text) hands `text` to the host's page command `command`
- * as a Tauri event ("wry-page") whose payload starts with this window's key. The key is
- * made by the host for this one window and exists only in this closure, so a page can speak
- * for its own window and no other; the function cannot be replaced.
+ * as a Tauri event named "wry-page-" + this window's key. The key is made by the host for
+ * this one window and exists only in this closure; the host listens to that name for that
+ * window alone. Tauri hands an event to every listener of its name, pages' too, so the
+ * secret is the name itself: a page can neither speak for another window nor overhear it
+ * (Tauri has no listener for every name). The function cannot be replaced.
  *
  * Tauri's IPC is switched to its postMessage interface for the page: a message costs about
  * 80 µs less than the ipc:// custom protocol (fetch) Tauri tries first. Tauri itself falls
@@ -18,12 +20,10 @@
   if (location.protocol !== "tauri:") return; // a foreign page: Tauri refuses its IPC anyway
   if (!internals || Object.prototype.hasOwnProperty.call(window, "__wryNativeSend")) return;
   var invoke = internals.invoke;
+  var channel = "wry-page-" + key;
 
   function send(command, text) {
-    return invoke("plugin:event|emit", {
-      event: "wry-page",
-      payload: key + "\n" + command + "\n" + text,
-    });
+    return invoke("plugin:event|emit", { event: channel, payload: command + "\n" + text });
   }
   Object.defineProperty(window, "__wryNativeSend", { value: send });
 
