@@ -154,3 +154,34 @@ def test_builtin_theme_and_set_content_actions(app: PyWry, recorder: Recorder) -
     handle.set_theme("light")
     assert handle.eval_js("document.documentElement.classList.contains('pywry-theme-light')")
     handle.close()
+
+
+def test_frames_loading_inside_a_page_do_not_stop_its_events(
+    app: PyWry, recorder: Recorder
+) -> None:
+    """A subframe's navigation is not the page leaving: events go on reaching the page."""
+    handle = show(app, recorder)
+    frames = """new Promise((resolve) => {
+      const frame = document.createElement('iframe');
+      frame.onload = () => resolve(frame.contentWindow.location.href);
+      frame.src = 'tauri://localhost/wry-warm.html';
+      document.body.appendChild(frame);
+    })"""
+    for n in range(3):  # a frame loads, then navigates twice
+        handle.eval_js(
+            frames
+            if n == 0
+            else "document.querySelector('iframe').src = 'about:blank#' + Math.random()"
+        )
+        handle.emit("echo", n)
+        assert recorder.wait_for("echoed", n + 1) == list(range(n + 1))
+    assert handle.eval_js("document.querySelectorAll('iframe').length") == 1
+    handle.eval_js("location.hash = 'section-2'")  # a same-document navigation: no new page
+    handle.emit("echo", "after the hash")
+    assert recorder.wait_for("echoed", 4)[-1] == "after the hash"
+    # and the page itself leaving still holds events for the page that comes next
+    handle.proxy.reload()
+    handle.emit("echo", 3)
+    recorder.wait_for("pywry:ready", 2)
+    assert recorder.wait_for("echoed", 5) == [0, 1, 2, "after the hash", 3]
+    handle.close()

@@ -62,6 +62,9 @@ EXIT_GRACE_S = 3.0
 #: and then a new window never starts its first load; it is sent to its page again (quietly
 #: in the first second).
 LOAD_CHECKS_S = (0.25, 0.5, 1.0, 2.0, 4.0)
+#: After a navigation in a window, seconds at which the host asks whether the listening
+#: document is still there (a subframe navigated, not the page); it then sends on.
+STILL_THERE_CHECKS_S = (0.1, 0.5, 2.0)
 #: Events held for one window whose page is not listening yet: this many maximal lines' worth.
 BACKLOG_LINES = 4
 
@@ -144,6 +147,8 @@ class HostWindow:
     attached: bool = False  # the page's listener is registered: emits may go out
     warm_loaded: bool = False  # a pool window's page is up: only then may it be claimed
     loading: str | None = None  # the URL it was sent to and has not reported up yet
+    doc: str | None = None  # the id of the document that said hello last
+    listening_doc: str | None = None  # the id of the document whose adapter attached
     backlog: list[str] = field(default_factory=list)
     evals: dict[str, Any] = field(default_factory=dict)  # eval id -> request_id
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -458,11 +463,34 @@ class HostApp:
             self._warm.append(window)
 
     def _navigating(self, tauri_label: str) -> bool:
-        # A new page is loading: hold emits until its adapter attaches again.
+        # A new page may be loading: hold emits until its adapter attaches, or until the page
+        # that listened says it is still there (the navigation was a frame's inside it).
         window = self._by_tauri.get(tauri_label)
-        if window is not None:
+        if window is not None and window.attached:
             window.attached = False
+            for delay in STILL_THERE_CHECKS_S:
+                timer = threading.Timer(delay, self._ask_still_there, (window,))
+                timer.daemon = True
+                timer.start()
         return True
+
+    def _ask_still_there(self, window: HostWindow) -> None:
+        with self._lock:
+            gone = self._by_tauri.get(window.tauri_label) is not window or self._exiting
+        if gone or window.attached or window.listening_doc is None:
+            return
+        with contextlib.suppress(Exception):
+            window.native.eval("window.__wryNativeHello && window.__wryNativeHello()")
+
+    def _page_left(self, window: HostWindow) -> None:
+        """The host itself sends ``window`` to another page: hold emits for the next one.
+
+        Now, not when Tauri reports the navigation: an emit in between would reach the page
+        that is leaving.
+        """
+        with window.lock:
+            window.attached = False
+            window.listening_doc = None
 
     def cmd_create(self, message: dict[str, Any]) -> dict[str, Any]:
         """Open a window: ``label`` plus ``page`` (a complete page), ``html`` or ``url``."""
@@ -513,7 +541,7 @@ class HostApp:
                 self._warm.remove(window)
         if window is not None:
             with window.lock:
-                window.label, window.attached = label, False
+                window.label, window.attached, window.listening_doc = label, False, None
         return window
 
     def _refill_warm(self) -> None:
@@ -617,7 +645,10 @@ class HostApp:
         args = message.get("args") or []
         if not isinstance(args, list):
             raise ValueError("'args' must be a list")
-        return window_control.call(window.native, str(message["method"]), args, window.state)
+        method = str(message["method"])
+        if method in ("navigate", "reload"):
+            self._page_left(window)
+        return window_control.call(window.native, method, args, window.state)
 
     # -- Python -> page --------------------------------------------------------------------------
 
@@ -770,9 +801,21 @@ class HostApp:
         if not isinstance(info, dict):
             info = {}
         page_label = info.get("label")
-        if page_label is None:  # the page channel's hello: a page came up
-            url = info.get("url")
+        if page_label is None:  # the page channel's hello: a page came up (or is still there)
+            url, doc = info.get("url"), info.get("doc")
             with window.lock:
+                if info.get("again"):
+                    # asked after a navigation: the listening page stayed (a frame navigated)
+                    still_there = (
+                        doc is not None
+                        and doc == window.listening_doc
+                        and not info.get("leaving")
+                        and window.label is not None
+                    )
+                    if still_there and not window.attached:
+                        self._start_sending(window)
+                    return
+                window.doc = doc if isinstance(doc, str) else None
                 if url is not None and url == window.loading:
                     window.loading = None
                     window.warm_loaded = window.label is None
@@ -780,12 +823,17 @@ class HostApp:
         if window.label is None:
             return
         with window.lock:
-            window.attached = True
+            window.listening_doc = window.doc
             window.loading = None
-            backlog, window.backlog = window.backlog, []
-            if backlog:
-                self._emit_now(window, _merge_batches(backlog))
+            self._start_sending(window)
         self._refill_warm()
+
+    def _start_sending(self, window: HostWindow) -> None:
+        """The page listens: send what waited, then everything at once (lock held)."""
+        window.attached = True
+        backlog, window.backlog = window.backlog, []
+        if backlog:
+            self._emit_now(window, _merge_batches(backlog))
 
     def _page_events(self, window: HostWindow, body: str) -> None:
         if window.evals and "pywry:eval-result" in body:
