@@ -17,6 +17,7 @@ import pytest
 from native_helpers import Recorder, XDisplay, descendants, wait_until
 
 from wry import HtmlContent, PyWry, PyWrySettings, WidgetClosedError
+from wry.protocol import encode_event
 from wry_native.runtime import NativeCallError, NativeHostError, NativeRuntime, NativeTimeout
 from wry_native.transport import native_page
 
@@ -284,6 +285,44 @@ def test_windows_shown_while_the_pool_window_loads_get_their_pages(x_display: XD
                 assert rt.request("eval_js", {"label": stub.label, "script": script}) == f"page {n}"
         finally:
             rt.stop()
+
+
+WEDGED_CHILD = (
+    'import sys, time; sys.stdout.write(\'{"type": "ready"}\\n\'); sys.stdout.flush(); '
+    "time.sleep(120)"
+)
+
+
+class WedgedRuntime(NativeRuntime):
+    """A child that says it is ready, then never reads again (its main thread hung)."""
+
+    def _command(self) -> list[str]:
+        return [sys.executable, "-c", WEDGED_CHILD]
+
+
+def test_a_child_that_stops_reading_holds_no_call_past_its_timeout_nor_stop() -> None:
+    rt = WedgedRuntime().start()
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        big = "x" * 300_000  # more than the pipe holds
+        rt.emit("w", encode_event("big", big))
+        try:
+            rt.request("eval_js", {"label": "w", "script": big}, timeout=1.0)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    caller = threading.Thread(target=call, daemon=True)
+    caller.start()
+    caller.join(10)
+    assert not caller.is_alive(), "the caller waited for room in the pipe"
+    assert len(outcome) == 1 and isinstance(outcome[0], NativeTimeout)
+    stopping = threading.Thread(target=rt.stop, kwargs={"timeout": 1.0}, daemon=True)
+    stopping.start()
+    stopping.join(15)
+    assert not stopping.is_alive(), "stop() hung on the pipe"
+    assert not rt.alive
+    assert rt._proc is not None and rt._proc.poll() is not None
 
 
 def test_a_timed_out_call_does_not_shift_later_replies(runtime: NativeRuntime) -> None:

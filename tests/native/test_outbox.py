@@ -30,18 +30,19 @@ def test_bursts_and_single_emits_from_two_threads_stay_in_order(fast_switching: 
     lock = threading.Lock()
     rng = random.Random(5)
 
-    def write(text: str) -> None:
+    def send(data: memoryview, block: bool) -> int:
         with lock:
             writing[0] += 1
             writing[1] = max(writing)
         time.sleep(rng.choice([0, 0.0001, 0.0004]))  # a pipe that is sometimes slow
         with lock:
-            for line in text.splitlines():
+            for line in bytes(data).decode().splitlines():
                 message = json.loads(line)
                 seen[message["label"]] += [event["data"] for event in message["batch"]]
             writing[0] -= 1
+        return len(data)
 
-    box = Outbox(write, thread=True)
+    box = Outbox(send, thread=True)
     count = 15000
 
     def producer(label: str, seed: int) -> None:
@@ -59,3 +60,34 @@ def test_bursts_and_single_emits_from_two_threads_stay_in_order(fast_switching: 
     box.close(10)
     assert seen == {"a": list(range(count)), "b": list(range(count))}
     assert writing[1] == 1, "two threads wrote at once"
+
+
+def test_a_pipe_without_room_never_holds_the_caller(fast_switching: None) -> None:
+    """What does not fit goes to the writer thread; order and content stay whole."""
+    received = bytearray()
+    room = threading.Semaphore(0)  # chunks the reader lets through
+    writer_blocked = threading.Event()
+
+    def send(data: memoryview, block: bool) -> int:
+        if not room.acquire(blocking=False):
+            if not block:
+                return 0
+            writer_blocked.set()
+            room.acquire()
+        taken = min(len(data), 1000)
+        received.extend(data[:taken])
+        return taken
+
+    box = Outbox(send, thread=True)
+    box.line('{"action":"first"}\n')  # the caller finds no room: returns at once
+    assert writer_blocked.wait(5)
+    for i in range(50):  # these queue behind it, still without waiting
+        box.emit("w", encode_event("n", i))
+    box.line('{"action":"last"}\n')
+    for _ in range(10_000):
+        room.release()
+    assert box.close(5)
+    lines = [json.loads(line) for line in received.decode().splitlines()]
+    assert lines[0] == {"action": "first"} and lines[-1] == {"action": "last"}
+    events = [event["data"] for line in lines[1:-1] for event in line["batch"]]
+    assert events == list(range(50))

@@ -46,7 +46,7 @@ from pytauri.ffi.lib import Assets
 from pytauri.webview import WebviewWindow, WebviewWindowBuilder
 from pytauri_wheel.lib import builder_factory, context_factory
 
-from wry.protocol import escape_lone_surrogates, json_utf8
+from wry.protocol import escape_lone_surrogates
 from wry_native import tauri_plugins, window_control, wire
 from wry_native.outbox import Outbox, OutboxClosed
 
@@ -160,12 +160,10 @@ class Output:
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
-        self._outbox = Outbox(self._write_all)
+        self._outbox = Outbox(self._send)
 
-    def _write_all(self, text: str) -> None:
-        data = memoryview(json_utf8(text))
-        while data:
-            data = data[os.write(self._fd, data) :]
+    def _send(self, data: memoryview, block: bool) -> int:
+        return os.write(self._fd, data)  # a blocking descriptor: the parent always reads
 
     def write(self, line: str) -> None:
         """Write one complete line (ends with a newline); dropped once the parent is gone."""

@@ -14,8 +14,12 @@ import threading
 import time
 from collections.abc import Callable
 
-from wry.protocol import encode_batch
+from wry.protocol import encode_batch, json_utf8
 from wry_native.wire import emit_line
+
+#: ``send(data, block)`` writes some of ``data`` and returns how many bytes; with ``block``
+#: False it returns 0 rather than wait for room (the writer thread then takes over).
+Send = Callable[[memoryview, bool], int]
 
 
 class OutboxClosed(RuntimeError):
@@ -33,14 +37,18 @@ class Outbox:
     latency). Callers arriving during a write only append; the writing thread takes their items
     in its next round, merged. With ``thread=True`` (the parent), a message that follows the
     previous write within ``BURST_GAP_S`` is left to a writer thread instead, so a burst of
-    emits leaves the caller at once and reaches the child as a few large batches.
+    emits leaves the caller at once and reaches the child as a few large batches; and a caller
+    never waits for room in the pipe: what does not fit goes to the writer thread, so a child
+    that stops reading cannot hold a request past its timeout.
     """
 
-    def __init__(self, write: Callable[[str], None], thread: bool = False) -> None:
-        self._write = write
+    def __init__(self, send: Send, thread: bool = False) -> None:
+        self._send = send
         self._cond = threading.Condition()
         self._items: list[tuple[str | None, str]] = []  # (label, event) or (None, line)
-        self._writing = False
+        self._writing = False  # a thread owns the writing (only one ever does)
+        self._carry: memoryview | None = None  # what a caller could not write: next out
+        self._handed_over = False  # the writer thread owns the writing from the caller
         self._closed = False
         self.failed: BaseException | None = None
         self._last_write = 0.0
@@ -52,12 +60,19 @@ class Outbox:
     def _serve(self) -> None:
         while True:
             with self._cond:
-                # a caller may be draining already: one writer at a time keeps the order
-                self._cond.wait_for(lambda: (self._items and not self._writing) or self._closed)
-                if self._closed and (self._writing or not self._items):
+                # a caller may be writing: one writer at a time keeps the order
+                self._cond.wait_for(
+                    lambda: self._handed_over
+                    or (bool(self._items) and not self._writing)
+                    or self._closed
+                )
+                if self._handed_over:
+                    self._handed_over = False
+                elif self._closed and (self._writing or not self._items):
                     return
-                self._writing = True
-            self._drain()
+                else:
+                    self._writing = True
+            self._drain(block=True)
 
     def emit(self, label: str, encoded_event: str) -> None:
         """Queue one encoded event for window ``label``."""
@@ -78,34 +93,51 @@ class Outbox:
                 self._cond.notify_all()  # part of a burst: the writer thread batches it
                 return
             self._writing = True
-        self._drain()
+        self._drain(block=self._thread is None)
 
-    def _drain(self) -> None:
+    def _drain(self, block: bool) -> None:
         while True:
             with self._cond:
-                items, self._items = self._items, []
-                if not items:
-                    self._writing = False
-                    self._cond.notify_all()
-                    return
+                data, self._carry = self._carry, None
+                if data is None:
+                    items, self._items = self._items, []
+                    if not items:
+                        self._writing = False
+                        self._cond.notify_all()
+                        return
             try:
-                self._write(render(items))
+                if data is None:
+                    data = memoryview(json_utf8(render(items)))
+                while data:
+                    sent = self._send(data, block)
+                    if not sent and not block:  # no room: the writer thread waits for it
+                        with self._cond:
+                            self._carry, self._handed_over = data, True
+                            self._cond.notify_all()
+                        return
+                    data = data[sent:]
                 self._last_write = time.monotonic()
             except Exception as exc:  # broken pipe: the runtime notices the exit
                 with self._cond:
                     self.failed = exc
                     self._closed = True
                     self._items = []
-                    self._writing = False
+                    self._carry = None
+                    self._writing = self._handed_over = False
                     self._cond.notify_all()
                 return
 
-    def close(self, timeout: float = 5.0) -> None:
-        """Refuse new items and wait (up to ``timeout``) until what is queued is written."""
+    def close(self, timeout: float = 5.0) -> bool:
+        """Refuse new items and wait (up to ``timeout``) until what is queued is written.
+
+        False when something is still being written (a child that stopped reading).
+        """
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-            self._cond.wait_for(lambda: not self._writing and not self._items, timeout)
+            return self._cond.wait_for(
+                lambda: not self._writing and not self._items and self._carry is None, timeout
+            )
 
 
 def render(items: list[tuple[str | None, str]]) -> str:

@@ -19,11 +19,13 @@ from __future__ import annotations
 import asyncio
 import atexit
 import collections
+import contextlib
 import itertools
 import json
 import logging
 import os
 import queue
+import select
 import shutil
 import subprocess
 import sys
@@ -33,11 +35,10 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from wry.protocol import json_utf8
 from wry_native import wire
-from wry_native.outbox import Outbox, OutboxClosed
+from wry_native.outbox import Outbox, OutboxClosed, Send
 
 if TYPE_CHECKING:
     from wry.settings import PyWrySettings
@@ -146,13 +147,7 @@ class NativeRuntime:
             return
         self._proc, self.pid = proc, proc.pid
         assert proc.stdin is not None
-        stdin = proc.stdin
-
-        def write(text: str) -> None:
-            stdin.write(json_utf8(text))
-            stdin.flush()
-
-        self._outbox = Outbox(write, thread=True)
+        self._outbox = Outbox(pipe_sender(proc.stdin.fileno()), thread=True)
         self._reader = threading.Thread(target=self._read_loop, name="wry-native-read", daemon=True)
         self._reader.start()
         self._started.set()
@@ -171,7 +166,9 @@ class NativeRuntime:
         self._dead.set()
         self._ready.set()
         if self._outbox is not None:
-            self._outbox.close()
+            self._outbox.close(STOP_TIMEOUT_S)  # a write in progress fails now (broken pipe)
+        if self._proc is not None:
+            _close_quietly(self._proc.stdin)
         error = NativeHostError(self._death_message())
         with self._pending_lock:
             pending, self._pending = self._pending, {}
@@ -197,17 +194,19 @@ class NativeRuntime:
         return not self._dead.is_set()
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
-        """Close the child's stdin (it exits on EOF); kill it if it does not go in time."""
+        """Close the child's stdin (it exits on EOF); kill it if it does not go in time.
+
+        A child that stopped reading (what is queued for it cannot be written within
+        ``timeout``) is killed at once; its pipe is closed once nothing writes to it.
+        """
         if self._dead.is_set():
             return
         proc = self._proc
         if proc is not None and self._outbox is not None:
-            self._outbox.close()
-            try:
-                if proc.stdin is not None:
-                    proc.stdin.close()
-            except OSError:
-                pass
+            if not self._outbox.close(timeout):
+                self.kill()
+                return
+            _close_quietly(proc.stdin)
         if not self._dead.wait(timeout):
             self.kill()
 
@@ -480,3 +479,25 @@ def stop_all() -> None:
 
 
 atexit.register(stop_all)
+
+
+def pipe_sender(fd: int) -> Send:
+    """``send(data, block)`` for the child's stdin, set non-blocking so callers never wait."""
+    os.set_blocking(fd, False)
+
+    def send(data: memoryview, block: bool) -> int:
+        while True:
+            try:
+                return os.write(fd, data)
+            except BlockingIOError:
+                if not block:
+                    return 0
+                select.select([], [fd], [])  # room again, or the child gone (write raises)
+
+    return send
+
+
+def _close_quietly(stream: IO[bytes] | None) -> None:
+    if stream is not None:
+        with contextlib.suppress(OSError, ValueError):
+            stream.close()
