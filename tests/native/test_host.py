@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -336,6 +337,14 @@ def test_a_timed_out_call_does_not_shift_later_replies(runtime: NativeRuntime) -
     late = runtime.call("eval_js", {"label": "slow", "script": slow})
     assert late.result(10) == "late"
     assert runtime.request("eval_js", {"label": "slow", "script": "'next'"}) == "next"
+
+    async def cancelled() -> None:  # an awaiting caller that gives up (wait_for cancels it)
+        never = {"label": "slow", "script": "new Promise(() => {})"}
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(runtime.request_async("eval_js", never), 0.2)
+
+    asyncio.run(cancelled())
+    assert runtime._pending == {}, "a cancelled call left its reply slot behind"
     runtime.request("close", {"label": "slow"})
 
 

@@ -299,9 +299,9 @@ class NativeWindowHandle(BaseWidget):
         return await self.runtime.request_async("eval_js", fields, timeout)
 
     def hide(self) -> None:
-        """Hide the window (``window:hidden`` is dispatched to Python callbacks)."""
+        """Hide the window (``window:hidden`` then reaches Python callbacks, in order)."""
         self._request("hide", {})
-        self.dispatch_from_page("window:hidden", {"label": self.label})
+        self.runtime.dispatch_later(self.label, "window:hidden", {"label": self.label})
 
     def show_window(self) -> None:
         """Show the window again after ``hide()``."""

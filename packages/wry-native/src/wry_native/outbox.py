@@ -62,9 +62,11 @@ class Outbox:
             with self._cond:
                 # a caller may be writing: one writer at a time keeps the order
                 self._cond.wait_for(
-                    lambda: self._handed_over
-                    or (bool(self._items) and not self._writing)
-                    or self._closed
+                    lambda: (
+                        self._handed_over
+                        or (bool(self._items) and not self._writing)
+                        or self._closed
+                    )
                 )
                 if self._handed_over:
                     self._handed_over = False

@@ -264,9 +264,10 @@ class NativeRuntime:
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), wait)
         except TimeoutError:
+            raise NativeTimeout(f"no reply to {action!r} within {wait} s") from None
+        finally:  # answered, timed out or cancelled: a late reply finds no one waiting
             with self._pending_lock:
                 self._pending.pop(getattr(future, "request_id", ""), None)
-            raise NativeTimeout(f"no reply to {action!r} within {wait} s") from None
 
     def send_line(self, line: str) -> None:
         """Send a raw line to the child (tests and tools; normal code uses ``call``)."""
@@ -309,6 +310,13 @@ class NativeRuntime:
         """Stop routing events for ``label`` (if ``handle`` is given: only if it is that one)."""
         if handle is None or self._handles.get(label) is handle:
             self._handles.pop(label, None)
+
+    def dispatch_later(self, label: str, event_type: str, data: Any) -> None:
+        """Hand ``label``'s callbacks an event made in Python, on the dispatcher thread.
+
+        So it keeps its place among the page's events and runs where every callback runs.
+        """
+        self._events.put(("events", (label, [{"type": event_type, "data": data}])))
 
     @property
     def labels(self) -> list[str]:
