@@ -130,3 +130,48 @@ def test_mixins_argument_adds_component_methods(app: PyWry) -> None:
     handle = app.show("x", mixins=[Counter])
     handle.bump(3)  # type: ignore[attr-defined]
     assert handle.sent == [{"type": "counter:bump", "data": {"n": 3}}]  # type: ignore[attr-defined]
+
+
+def test_a_closed_widgets_callbacks_go_and_its_label_starts_afresh(app: PyWry) -> None:
+    calls: list[str] = []
+    everywhere: list[str] = []
+    app.on("app:click", lambda d, t, lab: everywhere.append(lab))  # every label: stays
+    for n in range(3):
+        handle = app.show(
+            "a",
+            label="main",
+            callbacks={"app:click": lambda d, t, lab, n=n: calls.append(f"show{n}")},
+        )
+        handle.on("window:closed", lambda d, t, lab, n=n: calls.append(f"closed{n}"))
+        handle.dispatch_from_page("app:click", {})
+        handle.close()
+        with pytest.raises(WidgetClosedError):
+            handle.on("app:click", lambda d, t, lab: None)
+    assert calls == ["show0", "closed0", "show1", "closed1", "show2", "closed2"]
+    assert everywhere == ["main"] * 3
+    assert app.callbacks.owned_by("main") == ()
+
+
+def test_a_broadcast_reaches_every_widget_even_if_one_fails(app: PyWry) -> None:
+    first, broken, last = app.show("a"), app.show("b"), app.show("c")
+
+    def refuse(encoded_event: str) -> None:
+        raise RuntimeError("this page is full")
+
+    broken._send = refuse  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="full"):
+        app.emit("x:all", 1)
+    assert [e["type"] for e in first.sent] == ["x:all"]  # type: ignore[attr-defined]
+    assert [e["type"] for e in last.sent] == ["x:all"]  # type: ignore[attr-defined]
+
+
+def test_single_window_mode_keeps_each_shows_callbacks(recording: RecordingTransport) -> None:
+    app = PyWry(transport="recording", mode=SingleWindowMode())
+    got: list[str] = []
+    h1 = app.show("one", callbacks={"app:one": lambda d, t, lab: got.append("one")})
+    h2 = app.show("two", callbacks={"app:two": lambda d, t, lab: got.append("two")})
+    assert h1 is h2
+    h2.dispatch_from_page("app:two", {})
+    h2.dispatch_from_page("app:one", {})
+    assert got == ["two", "one"]
+    app.destroy()

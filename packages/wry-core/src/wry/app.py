@@ -137,20 +137,39 @@ class PyWry:
         self._watch_content(widget)
         return widget
 
+    def _adopt(self, widget: BaseWidget, options: ShowOptions) -> None:
+        """Give a reused widget what this ``show()`` asked for: its callbacks and its menu."""
+        for event, callback in options.extra.pop("callbacks", {}).items():
+            widget.on(event, callback)
+        if options.menu is not None:
+            self.set_menu(options.menu, widget)
+
     # -- events ----------------------------------------------------------------------------
 
     def emit(self, event_type: str, data: Any = None, label: str | None = None) -> None:
-        """Send an event to the widget ``label``, or to every open widget without a label."""
+        """Send an event to the widget ``label``, or to every open widget without a label.
+
+        A broadcast reaches every open widget even if one of them raises (the first error is
+        raised after); widgets that close meanwhile are skipped.
+        """
+        from wry.widget import WidgetClosedError
+
         if label is not None:
             widget = self.widget(label)
             if widget is None:
-                from wry.widget import WidgetClosedError
-
                 raise WidgetClosedError(f"no open window or widget labelled {label!r}")
             widget.emit(event_type, data)
             return
-        for widget in self.widgets():
-            widget.emit(event_type, data)
+        failure: Exception | None = None
+        for widget in self.widgets():  # every open widget, whatever one of them raises
+            try:
+                widget.emit(event_type, data)
+            except WidgetClosedError:
+                pass  # closed meanwhile: a broadcast is for the open ones
+            except Exception as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure
 
     def on(self, event_type: str, callback: Callback, label: str = ANY) -> Callable[[], None]:
         """Call ``callback(data, event_type, label)`` for events from ``label`` (default: all)."""
@@ -170,10 +189,16 @@ class PyWry:
         return found if found is not None and not found.closed else None
 
     def _widget_closed(self, widget: BaseWidget, reason: str) -> None:
-        """Called once by a widget when it closes: forget it and tell listeners."""
+        """Called once by a widget when it closes: forget it and tell listeners.
+
+        Its callbacks go after ``window:closed`` (a later widget with the same label starts
+        with none of them); callbacks registered for every label (``*``) stay.
+        """
         with self._lock:
-            self._widgets.pop(widget.label, None)
+            if self._widgets.get(widget.label) is widget:
+                del self._widgets[widget.label]
             menu_removers = self._menu_removers.pop(widget.label, [])
+            own_callbacks = self.callbacks.owned_by(widget.label)
         for remove in menu_removers:
             remove()
         if self._reloader is not None:
@@ -181,6 +206,7 @@ class PyWry:
         self.callbacks.dispatch(
             widget.label, "window:closed", {"label": widget.label, "reason": reason}
         )
+        self.callbacks.discard(own_callbacks)
         try:
             self.mode.closed(self, widget)
         except Exception:

@@ -88,6 +88,16 @@ class CallbackRegistry:
             self._replace(keep)
         return removed
 
+    def owned_by(self, label: str) -> tuple[Entry, ...]:
+        """The registrations made for ``label`` itself (not for ``*``), for :meth:`discard`."""
+        return tuple(e for e in self._entries if e[0] == label)
+
+    def discard(self, entries: tuple[Entry, ...]) -> None:
+        """Remove exactly these registrations; any made since for the same label stay."""
+        gone = {id(e) for e in entries}
+        with self._lock:
+            self._replace(tuple(e for e in self._entries if id(e) not in gone))
+
     def has(self, label: str, event_type: str) -> bool:
         """Whether any callback would hear this event."""
         return bool(self._matching(label, event_type))

@@ -52,6 +52,7 @@ class BaseWidget(BuiltinEventsMixin, ABC):
 
     def on(self, event_type: str, callback: Callback) -> Callable[[], None]:
         """Call ``callback(data, event_type, label)`` when this page emits ``event_type``."""
+        self._check_open()
         return self.app.callbacks.register(self.label, event_type, callback)
 
     def off(self, event_type: str | None = None, callback: Callback | None = None) -> int:

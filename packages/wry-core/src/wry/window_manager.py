@@ -40,6 +40,7 @@ class SingleWindowMode(WindowMode):
         for widget in app.widgets():
             if widget.transport_name == transport.name:
                 widget.update(content)
+                app._adopt(widget, options)
                 return widget
         return app._open(transport, content, options)
 
