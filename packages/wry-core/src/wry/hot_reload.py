@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from wry.models import asset_id
 from wry.plugins import hookimpl
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from wry.widget import BaseWidget
 
 log = logging.getLogger("wry.hot_reload")
+
+#: Seconds between looks for watched folders that do not exist, and after a failed watch.
+RESCAN_S = 1.0
 
 
 @hookimpl(trylast=True)
@@ -43,6 +47,7 @@ class HotReloader:
         self._stop = threading.Event()
         self._changed = threading.Event()
         self._thread: threading.Thread | None = None
+        self._missing: set[str] = set()  # watched folders that do not exist (now)
         self.delivered = 0
 
     def watch(self, widget: BaseWidget) -> None:
@@ -82,20 +87,31 @@ class HotReloader:
         while not self._stop.is_set():
             self._changed.clear()
             with self._lock:
-                dirs = sorted({str(p.parent) for p in self._files})
+                wanted = sorted({str(p.parent) for p in self._files})
+            # a folder that is gone (a temp dir, a checkout) must not end the watch for all
+            dirs = [d for d in wanted if Path(d).is_dir()]
+            for gone in set(wanted) - set(dirs) - self._missing:
+                log.warning("hot reload: %s does not exist; watching it once it does", gone)
+            self._missing = set(wanted) - set(dirs)
             if not dirs:
-                self._changed.wait(0.5)
+                self._changed.wait(RESCAN_S)
                 continue
-            stop = _AnyEvent(self._stop, self._changed)
-            for changes in watchfiles.watch(
-                *dirs,
-                stop_event=stop,
-                debounce=max(self.debounce_ms, 1),
-                step=10,
-                rust_timeout=200,
-                yield_on_timeout=False,
-            ):
-                self._deliver({Path(p).resolve() for _, p in changes})
+            waits: list[_Settable] = [self._stop, self._changed]
+            if self._missing:
+                waits.append(_Deadline(RESCAN_S))  # look for them again now and then
+            try:
+                for changes in watchfiles.watch(
+                    *dirs,
+                    stop_event=_AnyEvent(*waits),
+                    debounce=max(self.debounce_ms, 1),
+                    step=10,
+                    rust_timeout=200,
+                    yield_on_timeout=False,
+                ):
+                    self._deliver({Path(p).resolve() for _, p in changes})
+            except Exception:  # a folder removed while watched, say: watch again
+                log.exception("hot reload: watching %s failed; starting again", dirs)
+                self._changed.wait(RESCAN_S)
 
     def _deliver(self, paths: set[Path]) -> None:
         from wry.plugins import hook
@@ -126,10 +142,24 @@ class HotReloader:
             self._thread.join(timeout=2)
 
 
-class _AnyEvent:
-    """Looks like a threading.Event to watchfiles; set when either event is."""
+class _Settable(Protocol):
+    def is_set(self) -> bool: ...
 
-    def __init__(self, *events: threading.Event) -> None:
+
+class _Deadline:
+    """Set once ``seconds`` have passed."""
+
+    def __init__(self, seconds: float) -> None:
+        self._at = time.monotonic() + seconds
+
+    def is_set(self) -> bool:
+        return time.monotonic() >= self._at
+
+
+class _AnyEvent:
+    """Looks like a threading.Event to watchfiles; set when any of its parts is."""
+
+    def __init__(self, *events: _Settable) -> None:
         self._events = events
 
     def is_set(self) -> bool:
