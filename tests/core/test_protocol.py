@@ -13,6 +13,7 @@ from wry.protocol import (
     encode_event,
     escape_lone_surrogates,
     json_utf8,
+    utf8_safe,
 )
 
 
@@ -100,3 +101,8 @@ def test_lone_surrogates_become_escapes_only_when_utf8_cannot_hold_them() -> Non
     assert json_utf8(lone) == b'{"type":"a:b","data":{"s":"x\\ud800y\\udfff"}}'
     assert json.loads(json_utf8(lone))["data"]["s"] == "x\ud800y\udfff"
     assert escape_lone_surrogates('"\udc80"') == '"\\udc80"'
+    text = encode_event("a:b", "\udc80 é")
+    assert utf8_safe(text) == '{"type":"a:b","data":"\\udc80 é"}'
+    assert json.loads(utf8_safe(text))["data"] == "\udc80 é"
+    kept = encode_event("a:b", "é🎉")
+    assert utf8_safe(kept) is kept

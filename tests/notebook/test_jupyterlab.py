@@ -343,6 +343,42 @@ def test_each_widget_talks_through_its_own_bridge(
     ]
 
 
+SAME_LABEL = (
+    "second_app = PyWry()\n"
+    'LIST = (\'<ul class="items"></ul><script>pywry.on("app:item", (d) => {\'\n'
+    "        ' const li = document.createElement(\"li\"); li.textContent = d;'\n"
+    "        ' root.querySelector(\".items\").appendChild(li); });</script>')\n"
+    "# both models exist before either view is displayed\n"
+    "first = app.show(LIST, label='chart', height=80, display=False)\n"
+    "second = second_app.show(LIST, label='chart', height=80, display=False)\n"
+    "first.display()\n"
+    "second.display()\n"
+    "first.emit('app:item', 'first')\n"
+    "second.emit('app:item', 'second')\n"
+    "record('pair')\n"
+)
+
+
+def test_two_apps_may_show_the_same_label_and_each_widget_gets_its_own_events(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(cells(log.path, SAME_LABEL))
+    nb.run_all()
+    log.wait("pair")
+    views = widget(nb, "chart")
+    wait_for(lambda: views.count() == 2, 30, "two views labelled 'chart'")
+    for n, expected in enumerate(["first", "second"]):
+        views.nth(n).locator("li").first.wait_for()
+        assert views.nth(n).locator("li").all_text_contents() == [expected]
+    nb.execute("first.emit('app:item', 'again'); second.emit('app:item', 'more')")
+    views.nth(1).locator("li", has_text="more").wait_for()
+    views.nth(0).locator("li", has_text="again").wait_for()
+    assert views.nth(0).locator("li").all_text_contents() == ["first", "again"]
+    assert views.nth(1).locator("li").all_text_contents() == ["second", "more"]
+    assert nb.page.console_errors == []
+
+
 def test_hot_reload_restyles_the_view_from_the_watcher_thread(
     notebook: Callable[..., LabPage], tmp_path: Path
 ) -> None:

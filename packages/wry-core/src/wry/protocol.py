@@ -98,6 +98,17 @@ def escape_lone_surrogates(json_text: str) -> str:
     return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
+def utf8_safe(json_text: str) -> str:
+    """``json_text`` with any lone surrogate escaped; itself (not copied) when it has none.
+
+    For senders that hand text to code that encodes it: Jupyter's packer, for one, turns
+    U+DC80-U+DCFF into raw bytes (surrogateescape) without raising.
+    """
+    if json_text.isascii() or not _LONE_SURROGATE.search(json_text):
+        return json_text
+    return escape_lone_surrogates(json_text)
+
+
 def json_utf8(json_text: str) -> bytes:
     """UTF-8 of JSON text, lone surrogates escaped (only looked for when encoding fails)."""
     try:

@@ -16,6 +16,7 @@ The model only moves messages; the handle (:mod:`wry_notebook.handle`) owns orde
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
@@ -25,7 +26,7 @@ import anywidget
 import traitlets
 
 from wry.page import bridge_bundle
-from wry.protocol import escape_lone_surrogates
+from wry.protocol import utf8_safe
 
 Channel = Literal["custom", "traitlets"]
 CHANNELS: tuple[Channel, ...] = ("custom", "traitlets")
@@ -48,6 +49,8 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     _css = _asset("widget.css")
 
     label = traitlets.Unicode("").tag(sync=True)
+    #: random and never reused: the page finds this model's state by it (labels can repeat)
+    _uid = traitlets.Unicode().tag(sync=True)
     theme = traitlets.Unicode("dark").tag(sync=True)
     height = traitlets.Int(600).tag(sync=True)
     #: ``{"version": n, "payload": update-content payload}``; a view mounts it when it renders.
@@ -58,6 +61,10 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     _channel = traitlets.Unicode("custom").tag(sync=True)
     _py_event = traitlets.Dict().tag(sync=True)
     _js_event = traitlets.Dict().tag(sync=True, echo_update=False)
+
+    @traitlets.default("_uid")
+    def _new_uid(self) -> str:
+        return secrets.token_hex(8)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -80,11 +87,9 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
 
     def send_batch(self, seq: int, events_json: str) -> None:
         """Put one batch (already JSON) on the wire through the configured channel."""
-        message = {"kind": "batch", "seq": seq, "events": events_json}
-        try:
-            self._put_on_wire(message)
-        except UnicodeEncodeError:  # a lone surrogate: Jupyter's UTF-8 cannot hold it as is
-            self._put_on_wire({**message, "events": escape_lone_surrogates(events_json)})
+        # A lone surrogate cannot travel as UTF-8: Jupyter's packer raises for some and turns
+        # others (U+DC80-U+DCFF, surrogateescape) into bytes the server reads as U+FFFD.
+        self._put_on_wire({"kind": "batch", "seq": seq, "events": utf8_safe(events_json)})
 
     def _put_on_wire(self, message: dict[str, Any]) -> None:
         if self._channel == "traitlets":

@@ -122,7 +122,8 @@ PAYLOADS: list[Any] = [
     "",
     "x" * 1_000_000,
     "\u2028\u2029 </script> \\ \" ' ${x} `t` \x00 \t",  # hostile to scripts and to JSON
-    "lone \ud800 and \udfff surrogates",  # UTF-16 code units UTF-8 cannot hold
+    "lone \ud800, \udc80 and \udfff surrogates",  # UTF-16 units UTF-8 cannot hold (\udc80:
+    # what os.fsdecode makes of a non-UTF-8 byte; Jupyter's packer passes it as a raw byte)
 ]
 
 

@@ -3,7 +3,7 @@
 // every live view; each view has its own bridge whose built-ins act only inside its root.
 
 const MODEL_BUFFER_LIMIT = 100000; // events kept for a view that has not rendered yet
-const sharedByManager = new WeakMap(); // widget_manager -> Map(label -> shared state)
+const sharedByManager = new WeakMap(); // widget_manager -> Map(model uid -> shared state)
 
 // One page-wide registry (every widget model imports its own copy of this module).
 const page = globalThis.__wryNotebook || (globalThis.__wryNotebook = { views: new Map(), current: null });
@@ -77,26 +77,32 @@ function installGlobalPywry() {
   }
 }
 
+// Shared state is found by the model's own random id, never by label: labels are unique
+// within one PyWry app only, and two apps in one kernel may both show "chart".
+function modelKey(model) {
+  return model.get("_uid") || model.get("label");
+}
+
 function sharedState(model, fresh = false) {
-  // initialize() starts a fresh state: after a kernel restart a new model may reuse a label.
+  // initialize() starts a fresh state: after a kernel restart a new model may reuse a key.
   const manager = model.widget_manager || sharedByManager;
-  let byLabel = sharedByManager.get(manager);
-  if (!byLabel) {
-    byLabel = new Map();
-    sharedByManager.set(manager, byLabel);
+  let byKey = sharedByManager.get(manager);
+  if (!byKey) {
+    byKey = new Map();
+    sharedByManager.set(manager, byKey);
   }
-  const label = model.get("label");
-  let state = byLabel.get(label);
+  const key = modelKey(model);
+  let state = byKey.get(key);
   if (!state || fresh) {
     state = { views: new Set(), buffer: [], lastSeq: 0, jsSeq: 0, dropped: 0, listening: false };
-    byLabel.set(label, state);
+    byKey.set(key, state);
   }
   return state;
 }
 
 function forget(model, state) {
-  const byLabel = sharedByManager.get(model.widget_manager || sharedByManager);
-  if (byLabel && byLabel.get(model.get("label")) === state) byLabel.delete(model.get("label"));
+  const byKey = sharedByManager.get(model.widget_manager || sharedByManager);
+  if (byKey && byKey.get(modelKey(model)) === state) byKey.delete(modelKey(model));
 }
 
 function fanOut(state, events) {
@@ -255,7 +261,8 @@ function renderView(model, el) {
       }
       fresh.push(event);
     }
-    page.current = pywry;
+    // the global `pywry` follows content mounts (their scripts may use it), not every batch
+    if (fresh.some((event) => event.type === "pywry:update-content")) page.current = pywry;
     try {
       pywry._receive(fresh);
     } catch (error) {
