@@ -319,14 +319,21 @@ TWO_WIDGETS = (
 )
 
 
+def run_pair(
+    notebook: Callable[..., LabPage], tmp_path: Path, body: str
+) -> tuple[LabPage, KernelLog, dict[str, Any]]:
+    """Run the prelude and ``body``, which records ``pair`` once its widgets are shown."""
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(cells(log.path, body))
+    nb.run_all()
+    return nb, log, log.wait("pair")[0]
+
+
 def test_each_widget_talks_through_its_own_bridge(
     notebook: Callable[..., LabPage], tmp_path: Path
 ) -> None:
     """Scripts and inline handlers of two widgets on one page reach their own widget only."""
-    log = KernelLog(tmp_path / "log.jsonl")
-    nb = notebook(cells(log.path, TWO_WIDGETS))
-    nb.run_all()
-    pair = log.wait("pair")[0]
+    nb, log, pair = run_pair(notebook, tmp_path, TWO_WIDGETS)
     a, b = widget(nb, pair["a"]), widget(nb, pair["b"])
     b.locator(".scripted").wait_for()
     for n, button in enumerate(
@@ -362,10 +369,7 @@ SAME_LABEL = (
 def test_two_apps_may_show_the_same_label_and_each_widget_gets_its_own_events(
     notebook: Callable[..., LabPage], tmp_path: Path
 ) -> None:
-    log = KernelLog(tmp_path / "log.jsonl")
-    nb = notebook(cells(log.path, SAME_LABEL))
-    nb.run_all()
-    log.wait("pair")
+    nb, _, _ = run_pair(notebook, tmp_path, SAME_LABEL)
     views = widget(nb, "chart")
     wait_for(lambda: views.count() == 2, 30, "two views labelled 'chart'")
     for n, expected in enumerate(["first", "second"]):
