@@ -187,6 +187,8 @@ function createBridge(options) {
     _sealPersistent: sealPersistent,
     _contentLoaded: contentLoaded,
     _mount: function (payload) { return Promise.resolve(mountContent(ctx, payload || {})); },
+    // what pywry:update-content does (drop the old content's handlers, mount, pywry:ready)
+    _update: function (payload) { return Promise.resolve(updateContent(ctx, payload || {})); },
     _destroy: destroy,
     _flush: flush,
   };

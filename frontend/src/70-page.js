@@ -68,8 +68,11 @@ function restoreScroll(ctx) {
   if (ctx.doc.readyState !== "complete") addEventListener("load", apply, { once: true });
 }
 
+// An adapter's reload may remount in place and return a Promise: the events after the
+// refresh then wait for the new content, as they would for a reloaded page.
 function refresh(ctx) {
   if (ctx.isPage) saveScroll(ctx);
-  if (ctx.reload) ctx.reload();
-  else location.reload();
+  if (ctx.reload) return ctx.reload();
+  location.reload();
+  return undefined;
 }

@@ -209,6 +209,13 @@ def test_update_remounts_the_content_and_fires_ready_again(
     nb.execute("h.on('window:closed', lambda d, t, l: record('closed', data=d))\nh.refresh()")
     root.locator("#fresh", has_text="fresh").wait_for()
     log.wait("ready", 3)
+    # what comes after a refresh in the same batch acts on the remounted content
+    root.first.evaluate(
+        "(el) => el.pywry._receive([{type: 'pywry:refresh', data: {}}, {type: "
+        "'pywry:set-content', data: {id: 'fresh', text: 'after the refresh'}}])"
+    )
+    log.wait("ready", 4)
+    root.locator("#fresh", has_text="after the refresh").wait_for()
     nb.execute("h.close()")
     assert log.wait("closed")[0]["data"] == {"label": label, "reason": "closed"}
     root.wait_for(state="detached")

@@ -1,7 +1,7 @@
-/* wry bridge 0.1.0+cc7ae6a887e8: built by frontend/build.py from frontend/src; do not edit. */
+/* wry bridge 0.1.0+027fb1d9d6d3: built by frontend/build.py from frontend/src; do not edit. */
 (function () {
 "use strict";
-const VERSION = "0.1.0+cc7ae6a887e8";
+const VERSION = "0.1.0+027fb1d9d6d3";
 
 // ---- 00-names.js ----
 // Event names: the same rule as Python's wry.models.check_event_name.
@@ -213,6 +213,8 @@ function createBridge(options) {
     _sealPersistent: sealPersistent,
     _contentLoaded: contentLoaded,
     _mount: function (payload) { return Promise.resolve(mountContent(ctx, payload || {})); },
+    // what pywry:update-content does (drop the old content's handlers, mount, pywry:ready)
+    _update: function (payload) { return Promise.resolve(updateContent(ctx, payload || {})); },
     _destroy: destroy,
     _flush: flush,
   };
@@ -734,10 +736,13 @@ function restoreScroll(ctx) {
   if (ctx.doc.readyState !== "complete") addEventListener("load", apply, { once: true });
 }
 
+// An adapter's reload may remount in place and return a Promise: the events after the
+// refresh then wait for the new content, as they would for a reloaded page.
 function refresh(ctx) {
   if (ctx.isPage) saveScroll(ctx);
-  if (ctx.reload) ctx.reload();
-  else location.reload();
+  if (ctx.reload) return ctx.reload();
+  location.reload();
+  return undefined;
 }
 
 // ---- 80-builtins.js ----

@@ -271,12 +271,15 @@ function renderView(model, el) {
   }
 
   function remount() {
-    // pywry:refresh in a notebook: mount the current content again, keeping the scroll position.
+    // pywry:refresh in a notebook: mount the current content again, keeping the scroll
+    // position. The bridge waits for the returned Promise, so the events that came after the
+    // refresh act on the new content.
     const content = model.get("_content") || {};
     const top = root.scrollTop;
     mountedVersion = content.version || mountedVersion;
-    receive([{ type: "pywry:update-content", data: content.payload || { html: "" } }]);
-    requestAnimationFrame(() => (root.scrollTop = top));
+    page.current = pywry;
+    const mounted = pywry._update(scopePayload(content.payload || { html: "" }, viewId));
+    return mounted.then(() => requestAnimationFrame(() => (root.scrollTop = top)));
   }
 
   const view = {
