@@ -289,8 +289,8 @@ def test_windows_shown_while_the_pool_window_loads_get_their_pages(x_display: XD
 
 
 WEDGED_CHILD = (
-    'import sys, time; sys.stdout.write(\'{"type": "ready"}\\n\'); sys.stdout.flush(); '
-    "time.sleep(120)"
+    'import signal, sys; sys.stdout.write(\'{"type": "ready"}\\n\'); sys.stdout.flush(); '
+    "signal.pause()"  # alive, never reading: until stop() kills it
 )
 
 

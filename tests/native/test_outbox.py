@@ -34,7 +34,8 @@ def test_bursts_and_single_emits_from_two_threads_stay_in_order(fast_switching: 
         with lock:
             writing[0] += 1
             writing[1] = max(writing)
-        time.sleep(rng.choice([0, 0.0001, 0.0004]))  # a pipe that is sometimes slow
+        # a pipe that is sometimes slow (this models timing; it waits for nothing)
+        time.sleep(rng.choice([0, 0.0001, 0.0004]))
         with lock:
             for line in bytes(data).decode().splitlines():
                 message = json.loads(line)
@@ -49,7 +50,8 @@ def test_bursts_and_single_emits_from_two_threads_stay_in_order(fast_switching: 
         pauses = random.Random(seed)
         for i in range(count):
             box.emit(label, encode_event("n", i))
-            if pauses.random() < 0.3:  # some emits alone (the caller writes), some in bursts
+            # some emits alone (the caller writes), some in bursts (the writer thread does)
+            if pauses.random() < 0.3:
                 time.sleep(pauses.choice([0.0003, 0.0006, 0.001]))
 
     threads = [threading.Thread(target=producer, args=(label, n)) for n, label in enumerate("ab")]
