@@ -179,9 +179,20 @@ def test_frames_loading_inside_a_page_do_not_stop_its_events(
     handle.eval_js("location.hash = 'section-2'")  # a same-document navigation: no new page
     handle.emit("echo", "after the hash")
     assert recorder.wait_for("echoed", 4)[-1] == "after the hash"
+    with pytest.raises(NativeCallError):  # a navigation refused: the page stays, and listens
+        handle.proxy.navigate("not a url at all")
+    handle.emit("echo", "after a refused navigation")
+    assert recorder.wait_for("echoed", 5)[-1] == "after a refused navigation"
     # and the page itself leaving still holds events for the page that comes next
     handle.proxy.reload()
     handle.emit("echo", 3)
     recorder.wait_for("pywry:ready", 2)
-    assert recorder.wait_for("echoed", 5) == [0, 1, 2, "after the hash", 3]
+    assert recorder.wait_for("echoed", 6) == [
+        0,
+        1,
+        2,
+        "after the hash",
+        "after a refused navigation",
+        3,
+    ]
     handle.close()

@@ -401,14 +401,18 @@ class HostApp:
         def on_navigation(_url: str) -> bool:
             return self._navigating(tauri_label)
 
-        native = WebviewWindowBuilder.build(
-            self.app,
-            tauri_label,
-            target,
-            on_navigation=on_navigation,
-            initialization_script=page_channel_js(key),
-            **kwargs,
-        )
+        try:
+            native = WebviewWindowBuilder.build(
+                self.app,
+                tauri_label,
+                target,
+                on_navigation=on_navigation,
+                initialization_script=page_channel_js(key),
+                **kwargs,
+            )
+        except BaseException:
+            Listener.unlisten(self.app, listener)
+            raise
         window = HostWindow(tauri_label, native, key, listener)
         with self._lock:
             self._by_tauri[tauri_label] = window
@@ -479,16 +483,6 @@ class HostApp:
             return
         with contextlib.suppress(Exception):
             window.native.eval("window.__wryNativeHello && window.__wryNativeHello()")
-
-    def _page_left(self, window: HostWindow) -> None:
-        """The host itself sends ``window`` to another page: hold emits for the next one.
-
-        Now, not when Tauri reports the navigation: an emit in between would reach the page
-        that is leaving.
-        """
-        with window.lock:
-            window.attached = False
-            window.listening_doc = None
 
     def cmd_create(self, message: dict[str, Any]) -> dict[str, Any]:
         """Open a window: ``label`` plus ``page`` (a complete page), ``html`` or ``url``."""
@@ -644,9 +638,21 @@ class HostApp:
         if not isinstance(args, list):
             raise ValueError("'args' must be a list")
         method = str(message["method"])
-        if method in ("navigate", "reload"):
-            self._page_left(window)
-        return window_control.call(window.native, method, args, window.state)
+        if method not in ("navigate", "reload"):
+            return window_control.call(window.native, method, args, window.state)
+        # Now, not when Tauri reports the navigation: an emit in between would reach the page
+        # that is leaving; and that page can no longer claim to be the one that listens.
+        with window.lock:
+            was_listening, listening_doc = window.attached, window.listening_doc
+            window.attached, window.listening_doc = False, None
+        try:
+            return window_control.call(window.native, method, args, window.state)
+        except BaseException:
+            with window.lock:  # refused (a bad URL, say): the page stays, and so do its events
+                if was_listening and not window.attached:
+                    window.listening_doc = listening_doc
+                    self._start_sending(window)
+            raise
 
     # -- Python -> page --------------------------------------------------------------------------
 
