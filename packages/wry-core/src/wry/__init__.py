@@ -25,6 +25,7 @@ _EXPORTS = {
     "TrayProxy": "wry.tray",
     "BaseWidget": "wry.widget",
     "WidgetClosedError": "wry.widget",
+    "QueueFullError": "wry.widget",
     "PayloadError": "wry.protocol",
     "Transport": "wry.transport",
     "TransportNotAvailable": "wry.transport",
@@ -47,6 +48,7 @@ __all__ = [
     "PredefinedMenuItemKind",
     "PyWry",
     "PyWrySettings",
+    "QueueFullError",
     "SubmenuConfig",
     "Transport",
     "TransportNotAvailable",
@@ -93,4 +95,4 @@ if TYPE_CHECKING:
     from wry.settings import PyWrySettings
     from wry.transport import Transport, TransportNotAvailable
     from wry.tray import TrayProxy
-    from wry.widget import BaseWidget, WidgetClosedError
+    from wry.widget import BaseWidget, QueueFullError, WidgetClosedError

@@ -64,7 +64,9 @@ class PyWrySettings(BaseSettings):
         description="Largest message accepted from a page (characters of text, bytes of binary).",
     )
     queue_limit: int = Field(
-        100_000, ge=10, description="Events held for a page that is not connected yet."
+        100_000,
+        ge=10,
+        description="Most events one queue holds: for a page (or window), or for the callbacks.",
     )
 
     @field_validator("tauri_plugins", "extra_capabilities", "allowed_hosts", mode="before")

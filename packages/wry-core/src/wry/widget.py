@@ -24,6 +24,10 @@ class WidgetClosedError(RuntimeError):
     """An operation on a window/widget that has been closed."""
 
 
+class QueueFullError(RuntimeError):
+    """More events wait for a page than ``PyWrySettings.queue_limit`` allows; says why."""
+
+
 def content_payload(content: str | HtmlContent) -> dict[str, Any]:
     """The ``pywry:update-content`` payload: html plus CSS and scripts, each with a stable id."""
     content = HtmlContent.of(content)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import threading
 
+from wry.widget import QueueFullError
+
 #: Largest frame the sender builds (characters); a bigger burst leaves in several frames.
 MAX_FRAME_CHARS = 4 * 1024 * 1024
-
-
-class QueueFullError(RuntimeError):
-    """More events wait for the page than ``queue_limit`` allows; the message says why."""
 
 
 class Outbox:

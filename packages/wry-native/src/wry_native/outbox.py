@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from wry.protocol import encode_batch, json_utf8
+from wry.widget import QueueFullError
 from wry_native.wire import emit_line
 
 #: ``send(data, block)`` writes some of ``data`` and returns how many bytes; with ``block``
@@ -39,11 +40,13 @@ class Outbox:
     previous write within ``BURST_GAP_S`` is left to a writer thread instead, so a burst of
     emits leaves the caller at once and reaches the child as a few large batches; and a caller
     never waits for room in the pipe: what does not fit goes to the writer thread, so a child
-    that stops reading cannot hold a request past its timeout.
+    that stops reading cannot hold a request past its timeout. At most ``queue_limit`` items
+    wait (a child that stopped reading): one more emit raises :class:`QueueFullError`.
     """
 
-    def __init__(self, send: Send, thread: bool = False) -> None:
+    def __init__(self, send: Send, thread: bool = False, queue_limit: int | None = None) -> None:
         self._send = send
+        self.queue_limit = queue_limit
         self._cond = threading.Condition()
         self._items: list[tuple[str | None, str]] = []  # (label, event) or (None, line)
         self._writing = False  # a thread owns the writing (only one ever does)
@@ -78,6 +81,15 @@ class Outbox:
 
     def emit(self, label: str, encoded_event: str) -> None:
         """Queue one encoded event for window ``label``."""
+        limit = self.queue_limit
+        if limit is not None and len(self._items) >= limit:
+            with self._cond:
+                if len(self._items) >= limit and not self._closed:
+                    raise QueueFullError(
+                        f"{len(self._items)} events wait to be written to the native host "
+                        f"(queue_limit={limit}): the host is not reading (stopped or busy) "
+                        "or emits outpace it; slow down, or raise PyWrySettings.queue_limit"
+                    )
         self._put((label, encoded_event))
 
     def line(self, text: str) -> None:

@@ -49,6 +49,7 @@ log = logging.getLogger("wry_native.runtime")
 START_TIMEOUT_S = 30.0
 REQUEST_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 3.0
+DEFAULT_QUEUE_LIMIT = 100_000  # PyWrySettings.queue_limit's default, for a runtime without one
 
 
 class NativeHostError(RuntimeError):
@@ -83,6 +84,14 @@ class NativeRuntime:
         #: ``callback(reason)`` once the child has exited (trays mark themselves gone).
         self.exit_callbacks: list[Callable[[str], None]] = []
         self._events: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
+        #: Page events waiting for callbacks, and emits waiting for the child: at most this many.
+        self.queue_limit: int = (
+            settings.queue_limit if settings is not None else DEFAULT_QUEUE_LIMIT
+        )
+        self._events_in = 0  # page events queued (written by the reader only)
+        self._events_out = 0  # page events taken (written by the dispatcher only)
+        self.dropped_events = 0  # page events dropped because callbacks fell behind
+        self._dropped_run = 0  # ... since the queue last had room
         self._ready = threading.Event()
         self._started = threading.Event()
         self._dead = threading.Event()
@@ -147,7 +156,9 @@ class NativeRuntime:
             return
         self._proc, self.pid = proc, proc.pid
         assert proc.stdin is not None
-        self._outbox = Outbox(pipe_sender(proc.stdin.fileno()), thread=True)
+        self._outbox = Outbox(
+            pipe_sender(proc.stdin.fileno()), thread=True, queue_limit=self.queue_limit
+        )
         self._reader = threading.Thread(target=self._read_loop, name="wry-native-read", daemon=True)
         self._reader.start()
         self._started.set()
@@ -345,21 +356,53 @@ class NativeRuntime:
     def _route(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
         if kind == "events":
-            self._events.put(("events", (message.get("label"), message.get("events"))))
+            self._enqueue(message.get("label"), message.get("events"))
         elif kind == "event":
             label, event_type = message.get("label"), message.get("event_type")
             if event_type == "window:closed":
                 reason = (message.get("data") or {}).get("reason", "closed")
                 self._events.put(("closed", (label, reason)))
             else:
-                batch = [{"type": event_type, "data": message.get("data")}]
-                self._events.put(("events", (label, batch)))
+                self._enqueue(label, [{"type": event_type, "data": message.get("data")}])
         elif kind == "ready":
             self._ready.set()
         elif kind is None:
             self._resolve(message)
         else:
             log.debug("ignoring notification %r", kind)
+
+    def _enqueue(self, label: Any, events: Any) -> None:
+        """Hand page events to the dispatcher; past ``queue_limit`` waiting, drop (logged, counted).
+
+        The reader cannot simply stop reading when callbacks fall behind: the replies a callback
+        may be waiting for (``eval_js``, getters) come through the same pipe.
+        """
+        if isinstance(events, list):
+            room = self.queue_limit - (self._events_in - self._events_out)
+            if len(events) > room:
+                kept = max(room, 0)
+                self._drop(label, len(events) - kept)
+                events = events[:kept]
+                if not events:
+                    return
+            elif self._dropped_run and room - len(events) >= self.queue_limit // 2:
+                log.warning("page events are delivered again; %d were dropped", self._dropped_run)
+                self._dropped_run = 0
+            self._events_in += len(events)
+        self._events.put(("page", (label, events)))
+
+    def _drop(self, label: Any, count: int) -> None:
+        if not self._dropped_run:
+            log.warning(
+                "window %r sends events faster than the Python callbacks handle them: %d wait "
+                "(queue_limit=%d), so further page events are dropped until they catch up; "
+                "hand slow work to a thread, or raise PyWrySettings.queue_limit",
+                label,
+                self._events_in - self._events_out,
+                self.queue_limit,
+            )
+        self._dropped_run += count
+        self.dropped_events += count
 
     def _resolve(self, message: dict[str, Any]) -> None:
         request_id = message.get("request_id")
@@ -383,7 +426,9 @@ class NativeRuntime:
                 return
             kind, payload = item
             try:
-                if kind == "events":
+                if kind == "page" and isinstance(payload[1], list):
+                    self._events_out += len(payload[1])
+                if kind != "closed":
                     self._deliver(*payload)
                 else:
                     label, reason = payload

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 from wry.protocol import encode_batch
+from wry.widget import QueueFullError
 
 log = logging.getLogger("wry.notebook")
 
@@ -62,10 +63,6 @@ BUDGET = RateBudget()
 
 class OutboxClosedError(RuntimeError):
     """An event was put after the widget closed."""
-
-
-class QueueFullError(RuntimeError):
-    """More events are waiting for a view than ``queue_limit`` allows; the message says why."""
 
 
 class Outbox:
