@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from native_helpers import ECHO_PAGE, Recorder
+from native_helpers import ECHO_PAGE, Recorder, wait_until
 
 from wry import PayloadError, PyWry, WidgetClosedError
-from wry_native.runtime import NativeCallError
+from wry_native.runtime import NativeCallError, NativeTimeout
 
 pytestmark = pytest.mark.native
 
@@ -126,6 +126,36 @@ def test_eval_js_values_errors_and_async(app: PyWry, recorder: Recorder) -> None
     handle.on("ask", lambda d, t, label: answers(handle.eval_js("40 + 2"), "answer", label))
     handle.eval_js("pywry.emit('ask', {})")
     assert answers.wait_for("answer") == [42]
+    handle.close()
+
+
+def test_an_eval_js_that_never_settles_times_out_and_the_child_forgets_it(
+    app: PyWry, recorder: Recorder
+) -> None:
+    handle = show(app, recorder)
+    runtime = handle.runtime
+
+    def waiting_in_child() -> int:
+        return int(runtime.request("list_windows", {})["evals"])
+
+    with pytest.raises(NativeTimeout, match="eval_js"):
+        handle.eval_js("new Promise(function () {})", timeout=0.3)
+
+    async def never() -> Any:
+        return await handle.eval_js_async("new Promise(function () {})", timeout=0.3)
+
+    with ThreadPoolExecutor(1) as pool, pytest.raises(NativeTimeout):
+        pool.submit(asyncio.run, never()).result(30)
+    wait_until(lambda: waiting_in_child() == 0, "the child to stop waiting for the page")
+    # a late answer is an ordinary event, and the window still answers new calls
+    handle.eval_js("window.late = new Promise(function (r) { window.settle = r; }); 0")
+    with pytest.raises(NativeTimeout):
+        handle.eval_js("window.late", timeout=0.3)
+    wait_until(lambda: waiting_in_child() == 0, "the child to forget the second call")
+    handle.eval_js("window.settle('late'); 0")
+    (late,) = recorder.wait_for("pywry:eval-result")
+    assert late["value"] == "late"
+    assert handle.eval_js("6 * 7") == 42
     handle.close()
 
 

@@ -210,6 +210,7 @@ class HostApp:
             "window_call": self.cmd_window_call,
             "list_windows": self.cmd_list_windows,
             "probe_js": self.cmd_probe_js,
+            "forget": self.cmd_forget,
             "ping": lambda message: {
                 "pid": os.getpid(),
                 "rejected_page_messages": self.rejected_page_messages,
@@ -624,6 +625,7 @@ class HostApp:
                 "warm": len(self._warm),
                 "loaded": loaded,
                 "closing": closing,  # destroyed on request; WebKit has not finished yet
+                "evals": sum(len(window.evals) for window in self._windows.values()),
             }
 
     def cmd_window_get(self, message: dict[str, Any]) -> Any:
@@ -731,6 +733,22 @@ class HostApp:
             window.evals[probe_id] = request_id
         window.native.eval(PROBE_JS % (json.dumps(probe_id), expression))
         return DEFERRED
+
+    def cmd_forget(self, message: dict[str, Any]) -> dict[str, int]:
+        """The parent stopped waiting for request ``id``: stop waiting for its page's answer.
+
+        A late answer is then an ordinary ``pywry:eval-result`` event.
+        """
+        request_id = message.get("id")
+        with self._lock:
+            windows = list(self._windows.values())
+        forgotten = 0
+        for window in windows:
+            with window.lock:
+                for key in [k for k, v in window.evals.items() if v == request_id]:
+                    del window.evals[key]
+                    forgotten += 1
+        return {"forgotten": forgotten}
 
     def _probe_result(self, window: HostWindow, body: str) -> None:
         answer = json.loads(body)

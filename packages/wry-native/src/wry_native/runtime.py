@@ -262,8 +262,7 @@ class NativeRuntime:
         try:
             return future.result(wait)
         except FutureTimeout:
-            with self._pending_lock:
-                self._pending.pop(getattr(future, "request_id", ""), None)
+            self._abandon(future, action)
             raise NativeTimeout(f"no reply to {action!r} within {wait} s") from None
 
     async def request_async(
@@ -277,8 +276,20 @@ class NativeRuntime:
         except TimeoutError:
             raise NativeTimeout(f"no reply to {action!r} within {wait} s") from None
         finally:  # answered, timed out or cancelled: a late reply finds no one waiting
-            with self._pending_lock:
-                self._pending.pop(getattr(future, "request_id", ""), None)
+            self._abandon(future, action)
+
+    def _abandon(self, future: Future[Any], action: str) -> None:
+        """Stop waiting for ``future``; a page script's reply is no longer waited for either.
+
+        An ``eval_js`` whose script never settles would otherwise stay in the child's table
+        until its window closes.
+        """
+        request_id = getattr(future, "request_id", "")
+        with self._pending_lock:
+            waiting = self._pending.pop(request_id, None) is not None
+        if waiting and action in wire.PAGE_ANSWERED and not self._dead.is_set():
+            with contextlib.suppress(NativeHostError):
+                self._send_line(wire.request_line("forget", {"id": request_id}, None))
 
     def send_line(self, line: str) -> None:
         """Send a raw line to the child (tests and tools; normal code uses ``call``)."""

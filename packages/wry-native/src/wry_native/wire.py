@@ -26,6 +26,9 @@ PAGE_CHANNEL_EVENT = "wry-page"
 CMD_EVENTS = "pywry_event"
 CMD_ATTACH = "pywry_attach"
 
+#: Requests the page answers (not the child); a parent that stops waiting sends ``forget``.
+PAGE_ANSWERED = frozenset({"eval_js", "probe_js"})
+
 #: The canonical prefix of a fire-and-forget emit line; the child slices the batch out of it
 #: without decoding it (fast path), anything else is decoded normally.
 EMIT_PREFIX = '{"action":"emit","label":"'
