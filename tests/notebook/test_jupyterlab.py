@@ -415,3 +415,37 @@ def test_hot_reload_restyles_the_view_from_the_watcher_thread(
     css.write_text("#box { margin-left: 23px; }")
     nb.page.wait_for_function(f"() => getComputedStyle({box}).marginLeft === '23px'")
     assert log.entries("ready") == [{"kind": "ready", "label": label}]  # restyled, not remounted
+
+
+GAP = (
+    "import threading\n"
+    "def stream_once_the_tab_is_gone():\n"
+    "    pause = threading.Event()\n"
+    "    while not h.views:\n"
+    "        pause.wait(0.02)\n"
+    "    record('seen-view')\n"
+    "    while h.views:\n"
+    "        pause.wait(0.02)\n"
+    "    for i in range(5):\n"
+    "        h.emit('app:item', f'gap-{i}')\n"
+    "    record('emitted', pending=h.pending, views=h.views)\n"
+    "threading.Thread(target=stream_once_the_tab_is_gone, daemon=True).start()\n"
+)
+
+
+def test_events_emitted_while_the_tab_is_closed_reach_the_reopened_notebook(
+    notebook: Callable[..., LabPage], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    s = Shown(notebook, tmp_path, GAP)
+    nb, log = s.nb, s.log
+    s.root.locator("#items li").nth(2).wait_for()
+    log.wait("seen-view")
+    nb.command("docmanager:save")  # the reopened notebook shows the widget's output again
+    nb.page.goto("about:blank")  # the tab leaves; the kernel and the widget live on
+    (emitted,) = log.wait("emitted")
+    assert emitted["views"] == 0 and emitted["pending"] == 5  # held for the next view
+    nb.open(f"{request.node.name}.ipynb")
+    root = widget(nb, s.label)
+    root.locator("#items li").nth(4).wait_for()
+    assert root.locator("#items li").all_text_contents() == [f"gap-{i}" for i in range(5)]
+    log.wait("ready", 2)

@@ -77,6 +77,20 @@ function installGlobalPywry() {
   }
 }
 
+// A tab that closes or reloads never disposes its views: tell Python they are gone, so its
+// events wait for the next view (the reopened notebook's) instead of going to no page.
+function installLeaveNotice() {
+  if (page.leaveNoticeInstalled) return;
+  page.leaveNoticeInstalled = true;
+  globalThis.addEventListener("pagehide", () => {
+    for (const [viewId, view] of page.views) sendControl(view.model, { kind: "gone", view: viewId });
+  });
+  globalThis.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return; // back from the back/forward cache: the views live again
+    for (const [viewId, view] of page.views) sendControl(view.model, { kind: "view", view: viewId });
+  });
+}
+
 // Shared state is found by the model's own random id, never by label: labels are unique
 // within one PyWry app only, and two apps in one kernel may both show "chart".
 function modelKey(model) {
@@ -245,8 +259,9 @@ function renderView(model, el) {
     reload: () => remount(),
   });
   root.pywry = pywry; // this view's bridge, for devtools and tests
-  page.views.set(viewId, { pywry, root });
+  page.views.set(viewId, { pywry, root, model });
   installGlobalPywry();
+  installLeaveNotice();
   installAssets(pywry, root, model.get("_assets"));
   pywry._sealPersistent();
 
