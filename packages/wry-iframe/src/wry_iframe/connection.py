@@ -153,8 +153,13 @@ class Connection:
         self.flushed_in_event = False
         self.flush()
 
-    def close(self, code: int, reason: str = "") -> None:
-        """Start the closing handshake; the socket closes when the page answers (or soon)."""
+    def close(self, code: int, reason: str = "", flush: bool = False) -> None:
+        """Start the closing handshake; the socket closes when the page answers (or soon).
+
+        With ``flush``, the outbox's unsent events go first (as far as the socket takes them).
+        """
+        if flush:
+            self.flush()
         with self.lock:  # a flush on another thread finishes first, and none starts after
             self.retired = True
         if self.closed:

@@ -84,6 +84,7 @@ class IframeWidget(BaseWidget):
         self._instance_seqs: dict[str, int] = {}  # pages that had the widget before (socket thread)
         self._eval_ids = itertools.count(1)
         self._connected = threading.Event()
+        self._arrivals = 0  # sockets that went live (socket thread)
         self._displayed_in: int | None = None
 
     # -- where it lives ----------------------------------------------------------------------
@@ -99,7 +100,8 @@ class IframeWidget(BaseWidget):
         return self._connected.is_set()
 
     def wait_connected(self, timeout: float | None = None) -> bool:
-        """Block until a page is connected; False on timeout."""
+        """Block until a page is connected; False on timeout (RuntimeError in a callback)."""
+        self._not_in_callback("wait_connected()")
         return self._connected.wait(timeout)
 
     @property
@@ -108,8 +110,21 @@ class IframeWidget(BaseWidget):
         return self.outbox.pending
 
     def wait_delivered(self, timeout: float | None = None) -> bool:
-        """Block until the page has acknowledged every event emitted so far; False on timeout."""
+        """Block until the page has acknowledged every event emitted so far.
+
+        False on timeout, or when the widget closed before the page had them all;
+        RuntimeError inside a page callback.
+        """
+        self._not_in_callback("wait_delivered()")
         return self.outbox.wait_acknowledged(timeout)
+
+    def _not_in_callback(self, call: str, hint: str = "") -> None:
+        """Waiting on the socket thread would block what it waits for: refuse, saying so."""
+        if self.server.sockets.on_thread():
+            raise RuntimeError(
+                f"{call} cannot wait inside a page callback: what it waits for arrives on "
+                f"the thread running this callback. Call it from another thread{hint}."
+            )
 
     # -- the protocol ----------------------------------------------------------------------
 
@@ -134,12 +149,9 @@ class IframeWidget(BaseWidget):
         in ``timeout`` seconds, and ``RuntimeError`` when called inside a page callback (the
         answer would arrive on the very thread that waits for it).
         """
-        if self.server.sockets.on_thread():
-            raise RuntimeError(
-                "eval_js() cannot wait inside a page callback: the answer arrives on the "
-                "thread running this callback. Call it from another thread, or emit "
-                "'pywry:eval' with an id and listen for 'pywry:eval-result'."
-            )
+        self._not_in_callback(
+            "eval_js()", ", or emit 'pywry:eval' with an id and listen for 'pywry:eval-result'"
+        )
         request_id = f"{self.label}:{next(self._eval_ids)}"
         pending = _Pending()
         self._evals[request_id] = pending
@@ -164,12 +176,15 @@ class IframeWidget(BaseWidget):
             self.server.wake(self.label)
 
     def _close(self) -> None:
-        self.server.remove(self)
+        # what was emitted before close() still leaves, ahead of the close frame
+        self.server.remove(self, then=self._drop_unacknowledged)
+        self._connected.clear()
+        self._release_evals()
+
+    def _drop_unacknowledged(self) -> None:
         dropped = self.outbox.clear()
         if dropped:
             log.info("%r closed with %d events its page never acknowledged", self, dropped)
-        self._connected.clear()
-        self._release_evals()
 
     def _release_evals(self) -> None:
         """Every waiting ``eval_js`` learns that the widget closed."""
@@ -223,6 +238,7 @@ class IframeWidget(BaseWidget):
                 del self._instance_seqs[next(iter(self._instance_seqs))]
             self.in_instance = conn.instance
             self.in_seq = self._instance_seqs.pop(conn.instance, 0)
+        self._arrivals += 1
         self._connected.set()
 
     def page_disconnected(self, conn: Connection) -> None:
@@ -231,17 +247,15 @@ class IframeWidget(BaseWidget):
         grace = self.close_after_disconnect
         if grace is None or self.closed:
             return
+        arrivals = self._arrivals
 
-        def check() -> None:
-            if not self.closed and self.server.connection(self.label) is None:
-                self.server.remove(self)
-                self.outbox.clear()
+        def check() -> None:  # closes only if no page came since this one left
+            if not self.closed and self._arrivals == arrivals:
+                self.server.remove(self, then=self._drop_unacknowledged)
                 self._release_evals()
                 self.mark_closed("page closed")
 
-        timer = threading.Timer(grace, lambda: self.server.sockets.submit(check))
-        timer.daemon = True
-        timer.start()
+        self.server.sockets.call_later(grace, check)
 
     def receive_frame(self, conn: Connection, data: bytes | str) -> None:
         """Parse one frame ``{"s", "a", "e"}`` and dispatch its new events in order."""

@@ -8,6 +8,7 @@ reconnects receives exactly what it missed, in order. The log never grows past
 
 from __future__ import annotations
 
+import sys
 import threading
 
 from wry.widget import QueueFullError
@@ -33,6 +34,7 @@ class Outbox:
         self.next_seq = 1
         self.sent_seq = 0  # last seq handed to the current connection
         self.wake_scheduled = False  # the sender will run ``take`` again without a new wake-up
+        self.dropped_from = sys.maxsize  # first seq ``clear`` dropped unacknowledged
 
     def put(self, encoded_event: str) -> bool:
         """Append one event; True when the sender must be woken up for it."""
@@ -61,7 +63,9 @@ class Outbox:
         """Block until the page has acknowledged every event put so far; False on timeout."""
         with self.lock:
             target = self.next_seq
-            return self._acknowledged.wait_for(lambda: self.first_seq >= target, timeout)
+            if not self._acknowledged.wait_for(lambda: self.first_seq >= target, timeout):
+                return False
+            return self.dropped_from >= target  # cleared before the page had them: not delivered
 
     def take(self) -> tuple[int, list[str], bool]:
         """The next unsent events: (first seq, events, more left), at most a frame's worth."""
@@ -108,6 +112,8 @@ class Outbox:
         """Drop everything (the widget closed); returns how many were never acknowledged."""
         with self.lock:
             dropped = self.next_seq - self.first_seq
+            if dropped:
+                self.dropped_from = min(self.dropped_from, self.first_seq)
             self._events.clear()
             self._head = 0
             self.first_seq = self.next_seq

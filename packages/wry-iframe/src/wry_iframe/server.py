@@ -184,21 +184,51 @@ class IframeServer:
     # -- widgets ---------------------------------------------------------------------------
 
     def add(self, widget: IframeWidget) -> None:
-        """Serve ``widget`` from now on."""
+        """Serve ``widget`` from now on.
+
+        Raises ValueError when another open widget has the label: every app of the process
+        shares this server, which tells pages apart by label.
+        """
         with self._lock:
+            other = self.widgets.get(widget.label)
+            if other is not None and other is not widget and not other.closed:
+                raise ValueError(
+                    f"an iframe page labelled {widget.label!r} is already served in this "
+                    "process (another PyWry app shares the iframe server): choose another label"
+                )
             self.widgets[widget.label] = widget
 
-    def remove(self, widget: IframeWidget, code: int = CLOSE_WIDGET_CLOSED) -> None:
-        """Stop serving ``widget``: its token stops working, its socket closes."""
+    def remove(
+        self,
+        widget: IframeWidget,
+        code: int = CLOSE_WIDGET_CLOSED,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Stop serving ``widget``: its token stops working, its socket closes.
+
+        The socket first sends what was queued before, then the close frame; ``then`` runs
+        after that (at once when no page is connected).
+        """
         with self._lock:
             if self.widgets.get(widget.label) is widget:
                 del self.widgets[widget.label]
                 self._closed_tokens[widget.label] = widget.token
                 while len(self._closed_tokens) > MAX_REMEMBERED_CLOSED:
                     del self._closed_tokens[next(iter(self._closed_tokens))]
-            conn = self.connections.pop(widget.label, None)
-        if conn is not None:
-            conn.close_soon(code, "widget closed")
+            conn = self.connections.get(widget.label)
+            if conn is not None and conn.widget is widget:
+                del self.connections[widget.label]
+            else:
+                conn = None
+
+        def close() -> None:
+            if conn is not None:
+                conn.close(code, "widget closed", flush=True)
+            if then is not None:
+                then()
+
+        if conn is None or not self.sockets.submit(close):
+            close()
 
     def closed_with(self, label: str, token: str | None) -> bool:
         """Whether ``token`` was widget ``label``'s before it closed (its page may come back)."""
