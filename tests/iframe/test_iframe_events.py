@@ -193,6 +193,30 @@ def test_builtin_refresh_and_navigate(show: Show) -> None:
     page.wait_for_url("about:blank")
 
 
+def test_events_after_a_refresh_or_navigate_reach_the_page_that_follows(show: Show) -> None:
+    page_html = (
+        '<p id="status">initial</p><script>pywry.on("app:data", function (d) {'
+        ' document.getElementById("status").textContent = "got " + d;'
+        ' pywry.emit("app:seen", {d: d, at: location.hash}); });</script>'
+    )
+    handle, page = show(page_html)
+    ready, seen = Recorder(), Recorder()
+    handle.on("pywry:ready", ready)
+    handle.on("app:seen", seen)
+    page.evaluate("window.__old = 1")
+    handle.refresh()
+    handle.emit("app:data", 1)  # in the refresh's frame or the next: for the reloaded page
+    ready.wait()
+    page.wait_for_function("document.getElementById('status').textContent === 'got 1'")
+    assert page.evaluate("window.__old") is None  # applied by the new page, not the old one
+    assert seen.wait()[0][0] == {"d": 1, "at": ""}
+    # a navigation that does not leave (a fragment) only pauses the page's events
+    handle.navigate("#here")
+    handle.emit("app:data", 2)
+    assert seen.wait(2)[1][0] == {"d": 2, "at": "#here"}
+    assert len(seen.calls) == 2 and len(ready.calls) == 1
+
+
 def test_eval_js_returns_values_and_raises_page_errors(show: Show) -> None:
     handle, _page = show()
     assert handle.eval_js("document.getElementById('title').textContent") == "iframe"  # type: ignore[attr-defined]

@@ -22,6 +22,8 @@
   var retryDelay = 50;
   var opens = 0; // sockets that opened (1 + reconnections)
   var held = false; // a test asked the socket to stay down
+  var leaving = false; // a navigate/refresh was applied: the page is going away
+  var STAY_CHECK = 2000;
   var root = document.documentElement;
 
   function state(value) {
@@ -79,19 +81,33 @@
     var frame = JSON.parse(message.data);
     if (frame.a !== undefined) trim(frame.a);
     var events = frame.e;
-    if (!events) return;
+    if (!events || leaving) return;
     var skip = lastIn + 1 - frame.s; // already applied before a reconnect
     if (skip > 0) events = events.slice(skip);
     if (!events.length) return;
-    lastIn = frame.s + Math.max(skip, 0) + events.length - 1;
-    var leaving = false;
     for (var i = 0; i < events.length; i++) {
       var t = events[i].type;
-      if (t === "pywry:navigate" || t === "pywry:refresh") leaving = true;
+      if (t === "pywry:navigate" || t === "pywry:refresh") {
+        events = events.slice(0, i + 1); // what follows is for the next page
+        leave();
+        break;
+      }
     }
-    if (leaving) ackNow(); // the page may go away: never replay these to its successor
+    lastIn = frame.s + Math.max(skip, 0) + events.length - 1;
+    if (leaving) ackNow(); // up to the leaving event: never replayed, the rest will be
     pywry._receive(events);
     scheduleAck();
+  }
+
+  // After pywry:navigate or pywry:refresh the page is about to go: it applies and
+  // acknowledges nothing more, so the next page gets every later event. A page still here
+  // after STAY_CHECK (a refused URL, a fragment-only move) reconnects and gets them itself.
+  function leave() {
+    leaving = true;
+    setTimeout(function () {
+      leaving = false;
+      if (ws) ws.close(3000, "stayed after navigate");
+    }, STAY_CHECK);
   }
 
   function connect() {
