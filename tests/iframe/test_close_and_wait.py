@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import Recorder
-from test_socket_races import server_frames, sockets_idle
-from test_sockets import masked, open_raw, read_handshake
+from iframe.conftest import Recorder
+from iframe.test_socket_races import server_frames, sockets_idle
+from iframe.test_sockets import masked, open_raw, read_handshake
 
 from wry import PyWry, PyWrySettings
 
@@ -164,3 +164,23 @@ def test_browser_mode_grace_counts_from_the_last_departure(
     wait_until(lambda: len(timers) == 3, "the last departure's timer")
     server.sockets.submit(timers[2])
     assert closed.wait(1)[0][0] == {"label": handle.label, "reason": "page closed"}
+
+
+def test_a_callback_that_closes_its_widget_ends_the_frame_it_came_in(app: PyWry) -> None:
+    handle = app.show("<p>x</p>", display=False)
+    heard = Recorder()
+    app.on("*", heard)  # app-wide: outlives the widget
+    handle.on("app:quit", lambda data, event_type, label: handle.close())
+    s, _ = connect(handle)
+    try:
+        s.sendall(
+            masked(
+                OPCODE_TEXT,
+                b'{"s":1,"e":[{"type":"app:quit","data":1},{"type":"app:after","data":2}]}',
+            )
+        )
+        heard.wait(2)
+        sockets_idle(handle.server)  # type: ignore[attr-defined]
+    finally:
+        s.close()
+    assert [event_type for _, event_type, _ in heard.calls] == ["app:quit", "window:closed"]

@@ -70,3 +70,39 @@ def test_a_page_that_takes_its_widget_back_is_still_heard(app: PyWry) -> None:
         f"page A's events after it took the widget back were refused: got {rec.data}, "
         f"rejected={handle.rejected}"  # type: ignore[attr-defined]
     )
+
+
+def test_a_page_forgotten_after_many_others_is_heard_when_it_comes_back(app: PyWry) -> None:
+    """More pages than the widget remembers took it over while page A was away; A's first
+    frame back (its unacknowledged events, from seq 4) says where its count goes on."""
+    from wry_iframe.handle import MAX_REMEMBERED_PAGES
+
+    rec = Recorder()
+    handle = app.show("<p>x</p>", display=False)
+    handle.on("app:x", rec)
+    server = handle.server  # type: ignore[attr-defined]
+    socks = []
+
+    def take_over(instance: str) -> Any:
+        opened = opened_event(server)
+        s = open_raw(handle, instance=instance)
+        socks.append(s)
+        read_handshake(s)
+        assert opened.wait(10)
+        return s
+
+    try:
+        a = take_over("a")
+        a.sendall(masked(1, json.dumps({"s": 1, "e": [{"type": "app:x", "data": 0}] * 3}).encode()))
+        rec.wait(3)
+        a.close()
+        for n in range(MAX_REMEMBERED_PAGES + 1):
+            take_over(f"other{n}")
+        a2 = take_over("a")
+        a2.sendall(masked(1, b'{"s":4,"e":[{"type":"app:x","data":3}]}'))
+        rec.wait(4)
+    finally:
+        for s in socks:
+            s.close()
+    assert rec.data == [0, 0, 0, 3]
+    assert handle.rejected == 0  # type: ignore[attr-defined]

@@ -85,6 +85,7 @@ class IframeWidget(BaseWidget):
         self._eval_ids = itertools.count(1)
         self._connected = threading.Event()
         self._arrivals = 0  # sockets that went live (socket thread)
+        self._count_from_first_frame = False  # see page_connected (socket thread)
         self._displayed_in: int | None = None
 
     # -- where it lives ----------------------------------------------------------------------
@@ -238,6 +239,9 @@ class IframeWidget(BaseWidget):
                 del self._instance_seqs[next(iter(self._instance_seqs))]
             self.in_instance = conn.instance
             self.in_seq = self._instance_seqs.pop(conn.instance, 0)
+            # a page forgotten meanwhile resends only what we never acknowledged: its first
+            # frame says where its events go on (a new page starts at 1 anyway)
+            self._count_from_first_frame = self.in_seq == 0
         self._arrivals += 1
         self._connected.set()
 
@@ -278,6 +282,9 @@ class IframeWidget(BaseWidget):
             self.outbox.ack(ack)
         if events is None:
             return
+        if self._count_from_first_frame:
+            self._count_from_first_frame = False
+            self.in_seq = max(self.in_seq, first - 1)
         skip = self.in_seq + 1 - first  # events already dispatched (a resend after reconnect)
         if skip > 0:
             events = events[skip:]
@@ -286,6 +293,8 @@ class IframeWidget(BaseWidget):
             self.reject("gap", f"frame starts at {first}, expected {self.in_seq + 1}")
             return
         for event in events:
+            if self.closed:  # a callback closed the widget: the rest has no one to go to
+                break
             self.in_seq += 1
             try:
                 self._dispatch_one(event)

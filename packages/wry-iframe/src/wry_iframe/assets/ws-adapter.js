@@ -10,7 +10,13 @@
   var cfg = JSON.parse(script.dataset.wry);
   var instance = Math.random().toString(36).slice(2) + Date.now().toString(36);
   var ACK_DELAY = 25;
-  var FINAL_CODES = { 1008: "refused", 4000: "widget closed", 4001: "replaced by another page" };
+  var FINAL_CODES = {
+    1007: "invalid message",
+    1008: "refused",
+    1009: "message too big",
+    4000: "widget closed",
+    4001: "replaced by another page",
+  };
 
   var ws = null;
   var outFrames = []; // [{s, n, text}] sent or waiting, until Python acknowledges them
