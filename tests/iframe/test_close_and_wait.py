@@ -15,7 +15,7 @@ from iframe.conftest import Recorder
 from iframe.test_socket_races import server_frames, sockets_idle
 from iframe.test_sockets import masked, open_raw, read_handshake
 
-from wry import PyWry, PyWrySettings
+from wry import PyWry, PyWrySettings, WidgetClosedError
 
 pytestmark = pytest.mark.iframe
 
@@ -184,3 +184,10 @@ def test_a_callback_that_closes_its_widget_ends_the_frame_it_came_in(app: PyWry)
     finally:
         s.close()
     assert [event_type for _, event_type, _ in heard.calls] == ["app:quit", "window:closed"]
+
+
+def test_eval_js_racing_close_raises_widget_closed_instead_of_timing_out(app: PyWry) -> None:
+    handle = app.show("<p>x</p>", display=False)
+    handle._release_evals()  # type: ignore[attr-defined]  # where close() is when eval_js starts
+    with pytest.raises(WidgetClosedError, match="closing"):
+        handle.eval_js("1", timeout=30)  # type: ignore[attr-defined]

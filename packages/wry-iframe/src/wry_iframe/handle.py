@@ -86,6 +86,7 @@ class IframeWidget(BaseWidget):
         self._connected = threading.Event()
         self._arrivals = 0  # sockets that went live (socket thread)
         self._count_from_first_frame = False  # see page_connected (socket thread)
+        self._releasing = False  # closing: eval_js no longer waits
         self._displayed_in: int | None = None
 
     # -- where it lives ----------------------------------------------------------------------
@@ -156,6 +157,9 @@ class IframeWidget(BaseWidget):
         request_id = f"{self.label}:{next(self._eval_ids)}"
         pending = _Pending()
         self._evals[request_id] = pending
+        if self._releasing:  # closing: _release_evals may have run before we registered
+            self._evals.pop(request_id, None)
+            raise WidgetClosedError(f"{self!r} is closing")
         try:
             self.emit("pywry:eval", {"id": request_id, "script": script})
             if not pending.done.wait(timeout):
@@ -188,7 +192,8 @@ class IframeWidget(BaseWidget):
             log.info("%r closed with %d events its page never acknowledged", self, dropped)
 
     def _release_evals(self) -> None:
-        """Every waiting ``eval_js`` learns that the widget closed."""
+        """Every waiting ``eval_js`` learns that the widget closed (and no new one waits)."""
+        self._releasing = True
         for pending in list(self._evals.values()):
             pending.result = {"closed": True}
             pending.done.set()
