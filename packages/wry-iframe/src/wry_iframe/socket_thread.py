@@ -78,10 +78,10 @@ class SocketThread:
 
         False when the thread has stopped (the job will never run).
         """
-        if self._stopped:
-            return False
-        self._jobs.append(job)
-        with self._wake_lock:
+        with self._wake_lock:  # never after stop()'s sentinel: such a job would never run
+            if self._stopped:
+                return False
+            self._jobs.append(job)
             if self._woken:
                 return True
             self._woken = True
@@ -98,8 +98,9 @@ class SocketThread:
 
         A ``submit`` from now on returns False, so its caller cleans up itself.
         """
-        self._stopped = True
-        self._jobs.append(None)
+        with self._wake_lock:
+            self._stopped = True
+            self._jobs.append(None)
         with contextlib.suppress(OSError):
             self._wake_out.send(b"\0")
         if not self.on_thread():
@@ -198,7 +199,8 @@ class SocketThread:
             log.exception("wry-iframe socket thread: %r failed", job)
 
     def _finish(self) -> None:
-        self._stopped = True
+        with self._wake_lock:
+            self._stopped = True
         if self._abort_on_stop:
             for key in list(self._selector.get_map().values()):
                 if key.data is not None:
