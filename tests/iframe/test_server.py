@@ -58,6 +58,40 @@ def test_server_is_kept_while_another_app_uses_it() -> None:
     assert not TRANSPORT.running
 
 
+def test_another_apps_shutdown_racing_show_leaves_the_new_page_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``destroy()`` of the last other app, while this app's ``show()`` is between choosing
+    the server and serving its page, must not stop the server under the new page."""
+    import threading
+    import urllib.request
+
+    from wry_iframe.server import IframeServer
+
+    leaving = PyWry(PyWrySettings(open_browser=False), transport="iframe")
+    leaving.show("<p>old</p>", display=False)
+    staying = PyWry(PyWrySettings(open_browser=False), transport="iframe")
+    add = IframeServer.add
+    racer: list[threading.Thread] = []
+
+    def add_while_the_other_app_leaves(server: IframeServer, widget: Any) -> None:
+        if not racer:
+            racer.append(threading.Thread(target=leaving.destroy))
+            racer[0].start()
+            racer[0].join(1)  # the time it takes to stop a server, were it free to
+        add(server, widget)
+
+    monkeypatch.setattr(IframeServer, "add", add_while_the_other_app_leaves)
+    try:
+        handle = staying.show("<p>new</p>", display=False)
+        racer[0].join(10)
+        assert TRANSPORT.running
+        with urllib.request.urlopen(handle.url, timeout=10) as answer:  # type: ignore[attr-defined]
+            assert b"<p>new</p>" in answer.read()
+    finally:
+        staying.destroy()
+
+
 def test_interpreter_exit_never_hangs_with_a_connected_socket() -> None:
     script = textwrap.dedent(
         """

@@ -39,20 +39,23 @@ class IframeTransport(Transport):
 
     def server(self, settings: PyWrySettings) -> IframeServer:
         """The running server, started with ``settings`` on first use."""
+        with self._lock:
+            return self._running_server(settings)
+
+    def _running_server(self, settings: PyWrySettings) -> IframeServer:
         from wry_iframe.server import IframeServer
 
-        with self._lock:
-            if self._server is None or not self._server.running:
-                self._server = IframeServer(
-                    host=settings.server_host,
-                    port=settings.server_port,
-                    allowed_hosts=tuple(settings.allowed_hosts),
-                    max_message_bytes=settings.max_message_bytes,
-                )
-                if not self._atexit:
-                    atexit.register(self.shutdown, force=True)
-                    self._atexit = True
-            return self._server
+        if self._server is None or not self._server.running:
+            self._server = IframeServer(
+                host=settings.server_host,
+                port=settings.server_port,
+                allowed_hosts=tuple(settings.allowed_hosts),
+                max_message_bytes=settings.max_message_bytes,
+            )
+            if not self._atexit:
+                atexit.register(self.shutdown, force=True)
+                self._atexit = True
+        return self._server
 
     @property
     def running(self) -> bool:
@@ -67,9 +70,10 @@ class IframeTransport(Transport):
     def create(self, app: PyWry, content: HtmlContent, options: ShowOptions) -> BaseWidget:
         from wry_iframe.handle import IframeWidget
 
-        server = self.server(app.settings)
-        widget = IframeWidget(app, server, content, options, inline_assets=self.inline_assets)
-        server.add(widget)
+        with self._lock:  # another app's shutdown() cannot stop the server before it serves this
+            server = self._running_server(app.settings)
+            widget = IframeWidget(app, server, content, options, inline_assets=self.inline_assets)
+            server.add(widget)
         if options.extra.get("display", True):
             widget.display()
         return widget
