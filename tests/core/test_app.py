@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pytest
@@ -75,6 +76,30 @@ def test_duplicate_label_is_refused(app: PyWry) -> None:
     app.show("a", label="main")
     with pytest.raises(ValueError, match="already open"):
         app.show("b", label="main")
+
+
+@pytest.mark.parametrize("label", ["*", "a/b", "x?y", "two words", "", ".", "..", "-x", "é", 7])
+def test_a_label_that_would_break_urls_or_callbacks_is_refused(
+    app: PyWry, recording: RecordingTransport, label: Any
+) -> None:
+    everywhere: list[str] = []
+    app.on("app:click", lambda d, t, lab: everywhere.append(lab))
+    with pytest.raises(ValueError, match=rf"invalid label {re.escape(repr(label))}: use a letter"):
+        app.show("a", label=label)
+    assert recording.created == []
+    app.show("b", label="main").dispatch_from_page("app:click", {})
+    assert everywhere == ["main"]  # the app-wide listener is still there
+
+
+@pytest.mark.parametrize("label", ["main", "chart-2", "w_1.v2", "ns:main", "9", "a" * 200])
+def test_labels_of_letters_digits_and_separators_are_kept(app: PyWry, label: str) -> None:
+    assert app.show("a", label=label).label == label
+    assert app.show("b").label.startswith("w-")  # generated labels follow the same rule
+
+
+def test_a_label_longer_than_200_is_refused(app: PyWry) -> None:
+    with pytest.raises(ValueError, match="up to 199"):
+        app.show("a", label="a" * 201)
 
 
 def test_single_window_mode_replaces_content(recording: RecordingTransport) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from wry.callbacks import ANY, CallbackRegistry
-from wry.models import Callback, HtmlContent, MenuConfig
+from wry.models import Callback, HtmlContent, MenuConfig, check_label
 from wry.transport import ShowOptions, Transport, choose_transport
 from wry.window_manager import NewWindowMode, WindowMode
 
@@ -88,11 +88,15 @@ class PyWry:
         mixins: Iterable[type] = (),
         **extra: Any,
     ) -> BaseWidget:
-        """Show ``content`` and return its handle (window, widget or page)."""
+        """Show ``content`` and return its handle (window, widget or page).
+
+        ``label`` names the handle in URLs and callbacks, so it must pass ``check_label``.
+        """
         content = HtmlContent.of(content)
+        label = new_label() if label is None else check_label(label)
         chosen = choose_transport(transport or self.transport, self.settings.transport).transport
         options = ShowOptions(
-            label=label or new_label(),
+            label=label,
             title=title or content.title or self.settings.title,
             width=width or self.settings.width,
             height=height or self.settings.height,

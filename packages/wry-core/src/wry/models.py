@@ -35,6 +35,21 @@ def check_event_name(event_type: str) -> str:
     return event_type
 
 
+#: Labels go into URLs (``/w/<label>/``), DOM attributes and the callback registry, where
+#: ``*`` means every label: letters and digits first, then also ``_ - . :``, 200 at most.
+_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}")
+
+
+def check_label(label: str) -> str:
+    """Return ``label`` or raise ValueError naming the rule (a bad label breaks URLs, ``*``)."""
+    if not isinstance(label, str) or not _LABEL.fullmatch(label):
+        raise ValueError(
+            f"invalid label {label!r}: use a letter or digit followed by up to 199 letters, "
+            "digits, '_', '-', '.' or ':' (e.g. 'main' or 'chart-2')"
+        )
+    return label
+
+
 @dataclass
 class HtmlContent:
     """Page content: HTML (fragment or full document) plus CSS and scripts to include.
