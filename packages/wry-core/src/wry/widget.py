@@ -51,6 +51,8 @@ class BaseWidget(BuiltinEventsMixin, ABC):
         self.label = label
         self.content: HtmlContent | None = None
         self._closed = threading.Event()
+        self._close_lock = threading.Lock()
+        self._closing = False  # claimed by the one caller that closes (see _claim_close)
 
     # -- the protocol ------------------------------------------------------------------------
 
@@ -81,11 +83,20 @@ class BaseWidget(BuiltinEventsMixin, ABC):
         """Show the widget where the transport shows things (no-op for native windows)."""
 
     def close(self) -> None:
-        """Close the window/widget; later emits raise WidgetClosedError."""
-        if self._closed.is_set():
+        """Close the window/widget; later emits raise WidgetClosedError.
+
+        Of callers racing to close, one tears down and reports; the others return at once
+        (waiting could deadlock a callback closing its own widget): use ``wait_closed``.
+        """
+        if not self._claim_close():
             return
-        self._close()
-        self.mark_closed()
+        try:
+            self._close()
+        except BaseException:
+            with self._close_lock:
+                self._closing = False  # not closed after all: a later close() tries again
+            raise
+        self._finish_close("closed")
 
     # -- for transports ----------------------------------------------------------------------
 
@@ -104,8 +115,18 @@ class BaseWidget(BuiltinEventsMixin, ABC):
 
     def mark_closed(self, reason: str = "closed") -> None:
         """Record that the page is gone and tell ``window:closed`` listeners once."""
-        if self._closed.is_set():
-            return
+        if self._claim_close():
+            self._finish_close(reason)
+
+    def _claim_close(self) -> bool:
+        """True for one caller only, so two threads closing at once report one close."""
+        with self._close_lock:
+            if self._closing:
+                return False
+            self._closing = True
+            return True
+
+    def _finish_close(self, reason: str) -> None:
         self._closed.set()
         self.app._widget_closed(self, reason)
 
