@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from wry import PyWry
 from wry.protocol import (
     BIG_STRING,
     PayloadError,
@@ -92,6 +93,18 @@ def test_event_names_are_checked_every_time() -> None:
     for _ in range(2):  # a name refused once is refused again (only good names are memoised)
         with pytest.raises(ValueError, match="invalid event name"):
             encode_event("app:not fine")
+
+
+@pytest.mark.parametrize("name", ["app:save\n", "*\n", "app:save\r\n", "\napp:save"])
+def test_a_name_with_a_line_break_is_refused_everywhere(app: PyWry, name: str) -> None:
+    handle = app.show("a")
+    with pytest.raises(ValueError, match="invalid event name"):
+        handle.emit(name, 1)
+    with pytest.raises(ValueError, match="invalid event name"):
+        handle.on(name, lambda d, t, lab: None)
+    with pytest.raises(ValueError, match="invalid event name"):
+        app.on(name, lambda d, t, lab: None)
+    assert handle.sent == []  # type: ignore[attr-defined]
 
 
 def test_lone_surrogates_become_escapes_only_when_utf8_cannot_hold_them() -> None:

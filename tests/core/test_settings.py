@@ -48,6 +48,11 @@ def test_errors_name_field_and_allowed_values(monkeypatch: pytest.MonkeyPatch) -
         PyWrySettings()
 
 
+def test_a_permission_with_a_line_break_is_refused() -> None:
+    with pytest.raises(ValidationError, match="invalid capability permission"):
+        PyWrySettings(extra_capabilities=["fs:allow-read-file\n"])
+
+
 def test_unknown_setting_is_refused() -> None:
     with pytest.raises(ValidationError, match="colour"):
         PyWrySettings(colour="red")  # type: ignore[call-arg]

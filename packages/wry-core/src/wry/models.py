@@ -15,7 +15,8 @@ from typing import Any, Literal
 #: ``handler(data, event_type, label)`` — the one callback signature of wry.
 Callback = Callable[[Any, str, str], Any]
 
-_EVENT_NAME = re.compile(r"^(\*|[A-Za-z0-9_.\-]+(:[A-Za-z0-9_.\-]+)*)$")
+#: Used with ``fullmatch``: ``$`` would also accept a name ending in a newline.
+_EVENT_NAME = re.compile(r"\*|[A-Za-z0-9_.\-]+(:[A-Za-z0-9_.\-]+)*")
 #: Names already checked (every emit checks its name; a set lookup is cheaper than the regex).
 _GOOD_NAMES: set[str] = set()
 _GOOD_NAMES_MAX = 4096
@@ -25,7 +26,7 @@ def check_event_name(event_type: str) -> str:
     """Return ``event_type`` or raise ValueError naming the accepted form."""
     if type(event_type) is str and event_type in _GOOD_NAMES:
         return event_type
-    if not isinstance(event_type, str) or not _EVENT_NAME.match(event_type):
+    if not isinstance(event_type, str) or not _EVENT_NAME.fullmatch(event_type):
         raise ValueError(
             f"invalid event name {event_type!r}: use letters, digits, '_', '-', '.' with optional "
             "':' namespaces (e.g. 'app:save'), or '*' for every event"

@@ -31,7 +31,7 @@ TAURI_PLUGIN_NAMES: tuple[str, ...] = (
     "window_state",
 )
 
-_PERMISSION = re.compile(r"^[a-z0-9-]+(:[a-z0-9-]+)+$")
+_PERMISSION = re.compile(r"[a-z0-9-]+(:[a-z0-9-]+)+")  # fullmatch: not "$", which allows "\n"
 
 
 def check_tauri_plugins(names: list[str]) -> list[str]:
@@ -48,7 +48,7 @@ def check_tauri_plugins(names: list[str]) -> list[str]:
 
 def check_permissions(permissions: list[str]) -> list[str]:
     """Capability permissions look like ``fs:allow-read-file``; anything else raises ValueError."""
-    bad = [p for p in permissions if not _PERMISSION.match(str(p))]
+    bad = [p for p in permissions if not _PERMISSION.fullmatch(str(p))]
     if bad:
         raise ValueError(
             f"invalid capability permission(s) {', '.join(map(repr, bad))}: "
