@@ -18,6 +18,10 @@ _HEAD_OPEN = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 _BODY_OPEN = re.compile(r"<body(\s[^>]*)?>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
 _DOCUMENT = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype|<html)", re.IGNORECASE | re.DOTALL)
+#: ``<`` before ``/script`` or ``!--``, with the backslash escaping it (the odd one in ``\<`` or
+#: ``\\\<``, not those of ``\\<``, which escape one another); see ``script_tag``.
+_SCRIPT_UNSAFE = re.compile(r"(?<!\\)((?:\\\\)*)\\?<(?=/script|!--)", re.IGNORECASE)
+_STYLE_UNSAFE = re.compile(r"</(?=style)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -32,17 +36,23 @@ def is_full_document(html: str) -> bool:
 
 
 def script_tag(code: str, element_id: str | None = None) -> str:
-    """An inline ``<script>`` whose code cannot close the tag early."""
-    attr = f' id="{html_lib.escape(element_id)}"' if element_id else ""
-    safe = code.replace("</script", "<\\/script")
-    return f"<script{attr}>{safe}</script>"
+    """An inline ``<script>`` whose code cannot close the tag early, nor hide its end tag.
+
+    ``<`` becomes ``\\x3C`` before ``/script`` (end tags ignore case) and before ``!--`` (after
+    which a ``<script`` in the code makes the parser skip the real end tag). Such text belongs
+    in strings, regular expressions and comments, where ``\\x3C`` is the same ``<``.
+    """
+    return _tag("script", _SCRIPT_UNSAFE.sub(r"\1\\x3C", code), element_id)
 
 
 def style_tag(css: str, element_id: str | None = None) -> str:
-    """An inline ``<style>`` whose text cannot close the tag early."""
+    """An inline ``<style>`` whose text cannot close the tag early (``</STYLE`` included)."""
+    return _tag("style", _STYLE_UNSAFE.sub(r"<\\/", css), element_id)
+
+
+def _tag(name: str, text: str, element_id: str | None) -> str:
     attr = f' id="{html_lib.escape(element_id)}"' if element_id else ""
-    safe = css.replace("</style", "<\\/style")
-    return f"<style{attr}>{safe}</style>"
+    return f"<{name}{attr}>{text}</{name}>"
 
 
 def page_assets() -> list[PageAsset]:
