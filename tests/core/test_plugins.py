@@ -7,10 +7,13 @@ import subprocess
 import sys
 import textwrap
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from recording import RecordingTransport
 
+from wry.app import PyWry
 from wry.plugins import build_plugin_manager, hook, hookimpl, reset_plugin_manager
 
 BUILTIN = {"native", "notebook", "iframe"}
@@ -67,6 +70,55 @@ def test_hookimpl_marker_is_the_wry_project() -> None:
     pm = build_plugin_manager()
     pm.register(P())
     assert ["dialog"] in pm.hook.wry_tauri_plugins()
+
+
+#: A distribution, installed by putting its folder on sys.path, whose plugins load but cannot
+#: register: a hook with an argument its spec lacks, and one module under two names.
+BROKEN_DISTRIBUTION = {
+    "wry_broken-0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: wry-broken\n",
+    "wry_broken-0.1.dist-info/entry_points.txt": (
+        "[wry]\nbadargs = wry_badargs\ntwice-a = wry_twice\ntwice-b = wry_twice\n"
+    ),
+    "wry_badargs.py": (
+        "from wry.plugins import hookimpl\n\n"
+        "@hookimpl\ndef wry_transports(not_a_spec_argument):\n    return []\n"
+    ),
+    "wry_twice.py": (
+        "from wry.plugins import hookimpl\n\n"
+        "@hookimpl\ndef wry_tauri_plugins():\n    return ['dialog']\n"
+    ),
+}
+
+
+@pytest.fixture
+def broken_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The broken distribution is installed and the process-wide manager built afresh."""
+    for name, text in BROKEN_DISTRIBUTION.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("WRY_LOAD_PLUGINS", raising=False)
+    monkeypatch.delenv("WRY_DISABLE_PLUGINS", raising=False)
+    reset_plugin_manager()
+    yield
+    reset_plugin_manager()
+    for module in ("wry_badargs", "wry_twice"):
+        sys.modules.pop(module, None)
+
+
+def test_plugins_that_cannot_register_are_skipped_and_named(
+    broken_plugins: None,
+    app: PyWry,
+    recording: RecordingTransport,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    handle = app.show("<p>x</p>")
+    assert recording.created == [handle]
+    skipped = [r.getMessage() for r in caplog.get_records("setup") if r.name == "wry.plugins"]
+    assert len(skipped) == 2, skipped
+    assert skipped[0].startswith("wry plugin 'badargs' (wry_badargs) skipped")
+    assert skipped[1].startswith("wry plugin 'twice-b' (wry_twice) skipped")
+    assert ["dialog"] in hook().wry_tauri_plugins()  # 'twice-a', registered first, serves
 
 
 THIRD_PARTY_PYPROJECT = """

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import pluggy
@@ -47,18 +47,26 @@ def build_plugin_manager() -> pluggy.PluginManager:
         if (only is not None and ep.name not in only) or ep.name in disabled:
             log.debug("plugin %s skipped by environment", ep.name)
             continue
-        if pm.has_plugin(ep.name):
-            continue
-        try:
-            plugin = ep.load()
-        except Exception:  # a broken third-party plugin must not take wry down with it
-            log.exception("could not load wry plugin %r (%s)", ep.name, ep.value)
-            continue
-        pm.register(plugin, name=ep.name)
+        if not pm.has_plugin(ep.name):
+            _register(pm, ep)
     if os.environ.get("WRY_TRACE_PLUGINS", "").lower() in {"1", "true", "yes"}:
         pm.trace.root.setwriter(lambda msg: log.info("%s", msg.rstrip()))
         pm.enable_tracing()
     return pm
+
+
+def _register(pm: pluggy.PluginManager, ep: EntryPoint) -> None:
+    """Load and register one entry point; a broken one is logged and skipped.
+
+    A broken third-party plugin must not take wry down with it, whether it fails to import or
+    to register (a hook with arguments the spec lacks, a module already registered).
+    """
+    try:
+        pm.register(ep.load(), name=ep.name)
+    except Exception:
+        log.exception(
+            "wry plugin %r (%s) skipped: could not load or register it", ep.name, ep.value
+        )
 
 
 def get_plugin_manager() -> pluggy.PluginManager:
