@@ -5,6 +5,8 @@ Dataclasses rather than pydantic models so that ``from wry import PyWry`` stays 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -84,9 +86,15 @@ class HtmlContent:
 
 
 def asset_id(path: str | Path) -> str:
-    """A stable DOM id for a CSS/script file, so hot reload can replace exactly that element."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", str(Path(path).resolve())).strip("-")
-    return "wry-asset-" + stem[-80:]
+    """A stable DOM id for a CSS/script file, so hot reload can replace exactly that element.
+
+    The file name makes it readable; a hash of the resolved path keeps apart files whose names
+    read alike (``style.min.css``, ``style-min.css``) or that share a name in two folders.
+    """
+    resolved = Path(path).resolve()
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", resolved.name).strip("-")[:40]
+    digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:16]
+    return f"wry-asset-{name}-{digest}"
 
 
 @dataclass(frozen=True)
