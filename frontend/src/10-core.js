@@ -91,7 +91,7 @@ function createBridge(options) {
   // (update-content with external scripts), so every event sees the DOM the earlier ones made.
   function trigger(type, data) {
     let pending;
-    const builtin = BUILTINS[type];
+    const builtin = BUILTINS.get(type);
     if (builtin) {
       try {
         pending = builtin(ctx, data === undefined ? {} : data);

@@ -1,7 +1,9 @@
 // Built-in handlers for the Python -> page events of docs/protocol.md, keyed by event type.
 // Each gets (ctx, data); a returned Promise holds back later events until it settles.
+// A Map, not a plain object: events named "constructor", "valueOf" or "__proto__" are no
+// built-ins, whatever Object.prototype holds.
 
-const BUILTINS = {
+const BUILTINS = new Map(Object.entries({
   "pywry:alert": showToast,
   "pywry:set-content": function (ctx, data) {
     const targets = findTargets(ctx, data, "pywry:set-content");
@@ -40,4 +42,4 @@ const BUILTINS = {
   "pywry:refresh": refresh,
   "pywry:update-content": updateContent,
   "pywry:eval": evalScript,
-};
+}));

@@ -1,7 +1,7 @@
-/* wry bridge 0.1.0+027fb1d9d6d3: built by frontend/build.py from frontend/src; do not edit. */
+/* wry bridge 0.1.0+974dcfd85a1b: built by frontend/build.py from frontend/src; do not edit. */
 (function () {
 "use strict";
-const VERSION = "0.1.0+027fb1d9d6d3";
+const VERSION = "0.1.0+974dcfd85a1b";
 
 // ---- 00-names.js ----
 // Event names: the same rule as Python's wry.models.check_event_name.
@@ -117,7 +117,7 @@ function createBridge(options) {
   // (update-content with external scripts), so every event sees the DOM the earlier ones made.
   function trigger(type, data) {
     let pending;
-    const builtin = BUILTINS[type];
+    const builtin = BUILTINS.get(type);
     if (builtin) {
       try {
         pending = builtin(ctx, data === undefined ? {} : data);
@@ -748,8 +748,10 @@ function refresh(ctx) {
 // ---- 80-builtins.js ----
 // Built-in handlers for the Python -> page events of docs/protocol.md, keyed by event type.
 // Each gets (ctx, data); a returned Promise holds back later events until it settles.
+// A Map, not a plain object: events named "constructor", "valueOf" or "__proto__" are no
+// built-ins, whatever Object.prototype holds.
 
-const BUILTINS = {
+const BUILTINS = new Map(Object.entries({
   "pywry:alert": showToast,
   "pywry:set-content": function (ctx, data) {
     const targets = findTargets(ctx, data, "pywry:set-content");
@@ -788,7 +790,7 @@ const BUILTINS = {
   "pywry:refresh": refresh,
   "pywry:update-content": updateContent,
   "pywry:eval": evalScript,
-};
+}));
 
 // ---- 99-export.js ----
 // The bundle's one global.
