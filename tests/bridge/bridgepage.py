@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wry.page import bridge_bundle
+from wry.models import HtmlContent
+from wry.page import bridge_bundle, render_page, script_tag
 
 ORIGIN = "http://wry.test"
 
@@ -25,11 +26,16 @@ window.pywry = __wry.createBridge({
 
 def page_html(body: str = "", adapter: str = PAGE_ADAPTER, head: str = "") -> str:
     """A page with the bundle + ``adapter`` in its head and ``body`` as content."""
-    bundle = bridge_bundle().replace("</script", "<\\/script")
     return (
-        f"<!doctype html><html><head><script>{bundle}</script><script>{adapter}</script>{head}"
-        f"</head><body>{body}</body></html>"
+        f"<!doctype html><html><head>{script_tag(bridge_bundle())}<script>{adapter}</script>"
+        f"{head}</head><body>{body}</body></html>"
     )
+
+
+def rendered_page_html(content: HtmlContent) -> str:
+    """What a page-based transport serves for ``content`` (``wry.page.render_page``)."""
+    bridge_html = script_tag(bridge_bundle()) + script_tag(PAGE_ADAPTER)
+    return render_page(content, label="w-test", theme="dark", bridge_html=bridge_html)
 
 
 class Routes:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pages import load
-
-from wry.models import HtmlContent
 
 pytestmark = pytest.mark.bridge
 
@@ -15,8 +13,10 @@ pytestmark = pytest.mark.bridge
 OBJECT_MEMBERS = ["constructor", "valueOf", "toString", "__proto__", "hasOwnProperty"]
 
 
-def test_events_named_like_object_members_reach_only_their_handlers(page: Any) -> None:
-    load(page, HtmlContent(html='<p id="status">before</p>'))
+def test_events_named_like_object_members_reach_only_their_handlers(
+    open_page: Callable[..., Any],
+) -> None:
+    page = open_page('<p id="status">before</p>')
     heard = page.evaluate(
         """(names) => {
           const heard = [];
