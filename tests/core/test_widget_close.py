@@ -121,3 +121,13 @@ def test_a_close_that_fails_can_be_tried_again(app: PyWry) -> None:
     assert not widget.closed and seen == []
     widget.close()
     assert widget.closed and seen == [{"label": "flaky", "reason": "closed"}]
+
+
+def test_page_events_after_the_close_reach_no_one(app: PyWry) -> None:
+    heard: list[str] = []
+    app.on("*", lambda data, event_type, label: heard.append(event_type))  # app-wide
+    widget = RecordingWidget(app, "late")
+    widget.dispatch_from_page("app:before", 1)
+    widget.close()
+    widget.dispatch_from_page("app:late", 2)  # the page spoke while the window went away
+    assert heard == ["app:before", "window:closed"]

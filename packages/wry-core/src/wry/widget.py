@@ -7,6 +7,7 @@ payload checks, content updates, built-in events — is shared.
 
 from __future__ import annotations
 
+import logging
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from wry.models import Callback, HtmlContent
 from wry.protocol import encode_event
 from wry.state_mixins import BuiltinEventsMixin
+
+log = logging.getLogger("wry")
 
 if TYPE_CHECKING:
     from wry.app import PyWry
@@ -131,7 +134,14 @@ class BaseWidget(BuiltinEventsMixin, ABC):
         self.app._widget_closed(self, reason)
 
     def dispatch_from_page(self, event_type: str, data: Any) -> None:
-        """Hand an event that arrived from the page to the Python callbacks."""
+        """Hand an event that arrived from the page to the Python callbacks.
+
+        Once the widget is closed (``window:closed`` was dispatched) a late event from its
+        page reaches no one, app-wide listeners included.
+        """
+        if self._closed.is_set():
+            log.debug("%r: %r arrived after the close and was dropped", self, event_type)
+            return
         self.app.callbacks.dispatch(self.label, event_type, data)
 
     def wait_closed(self, timeout: float | None = None) -> bool:

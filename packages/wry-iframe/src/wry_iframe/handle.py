@@ -298,8 +298,6 @@ class IframeWidget(BaseWidget):
             self.reject("gap", f"frame starts at {first}, expected {self.in_seq + 1}")
             return
         for event in events:
-            if self.closed:  # a callback closed the widget: the rest has no one to go to
-                break
             self.in_seq += 1
             try:
                 self._dispatch_one(event)
