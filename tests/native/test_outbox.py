@@ -4,9 +4,55 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import Any
+
+from native_helpers import wait_until
 
 from wry.protocol import encode_event
-from wry_native.outbox import Outbox
+from wry_native.outbox import Outbox, Send
+
+
+class WatchedCondition(threading.Condition):
+    """Counts the writer thread's waits: a new wait means it looked at the state and waits on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writer_waits = 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if threading.current_thread().name == "wry-outbox":
+            self.writer_waits += 1  # the lock is held here
+        return super().wait(timeout)
+
+
+class WatchedOutbox(Outbox):
+    """An Outbox whose writer thread a test can follow (its condition counts the waits)."""
+
+    def __init__(self, send: Send) -> None:
+        super().__init__(send)
+        self.cond = WatchedCondition()
+        self._cond = self.cond
+        self._thread = threading.Thread(target=self._serve, name="wry-outbox", daemon=True)
+        self._thread.start()
+        wait_until(lambda: self.cond.writer_waits, "the writer thread to wait for work")
+
+    def writer_decided(self, waits_before: int) -> bool:
+        """The writer thread woke and either left or went back to waiting."""
+        assert self._thread is not None
+        return not self._thread.is_alive() or self.cond.writer_waits > waits_before
+
+
+def close_in_thread(box: Outbox, timeout: float) -> tuple[threading.Thread, list[bool]]:
+    """Start ``box.close(timeout)`` in a thread; its result lands in the list."""
+    result: list[bool] = []
+    closing = threading.Thread(target=lambda: result.append(box.close(timeout)))
+    closing.start()
+    return closing, result
+
+
+def lines_of(chunks: list[bytes]) -> list[Any]:
+    """The JSON lines the chunks make together."""
+    return [json.loads(line) for line in b"".join(chunks).decode().splitlines()]
 
 
 def test_the_writer_thread_never_writes_while_a_caller_does() -> None:
@@ -33,24 +79,58 @@ def test_the_writer_thread_never_writes_while_a_caller_does() -> None:
             writing[0] -= 1
         return len(data)
 
-    box = Outbox(send, thread=True)
+    box = WatchedOutbox(send)
     caller = threading.Thread(target=box.line, args=('{"n": 0}\n',))
     caller.start()
     assert first_write_started.wait(10)
     box.emit("w", encode_event("n", 1))  # queued behind the caller's write
-    closing = threading.Thread(target=box.close, args=(10,))
-    closing.start()  # wakes the writer thread, with an item queued
-    assert box._thread is not None
-    box._thread.join(10)  # it decides: the caller, still writing, keeps the writing
+    waits = box.cond.writer_waits
+    closing, closed = close_in_thread(box, 10)  # wakes the writer thread, with an item queued
+    wait_until(lambda: box.writer_decided(waits), "the writer thread to decide")
     first_write_may_end.set()
     caller.join(10)
     closing.join(10)
     assert most[0] == 1, "the writer thread wrote while the caller was writing"
-    lines = [json.loads(line) for chunk in written for line in chunk.decode().splitlines()]
-    assert lines == [
+    assert closed == [True]
+    assert lines_of(written) == [
         {"n": 0},
         {"action": "emit", "label": "w", "batch": [{"type": "n", "data": 1}]},
     ]
+
+
+def test_close_waits_for_a_caller_that_hands_its_rest_to_the_writer_thread() -> None:
+    """close() while a caller writes: the writer thread stays to take what does not fit.
+
+    It used to leave at once; the caller then handed its rest to no one, close() timed out
+    and ``stop()`` killed a healthy child, the line cut short.
+    """
+    in_caller_write, caller_may_go_on = threading.Event(), threading.Event()
+    written: list[bytes] = []
+
+    def send(data: memoryview, block: bool) -> int:
+        if not block and not in_caller_write.is_set():  # the caller's own write: it stalls
+            in_caller_write.set()
+            caller_may_go_on.wait(10)
+            written.append(bytes(data[:10]))
+            return 10  # the pipe took 10 bytes, then was full
+        if not block:
+            return 0
+        written.append(bytes(data))  # the writer thread: room again
+        return len(data)
+
+    box = WatchedOutbox(send)
+    line = '{"action": "last", "pad": "' + "x" * 100 + '"}\n'
+    caller = threading.Thread(target=box.line, args=(line,))
+    caller.start()
+    assert in_caller_write.wait(10)
+    waits = box.cond.writer_waits
+    closing, closed = close_in_thread(box, 5)
+    wait_until(lambda: box.writer_decided(waits), "the writer thread to decide")
+    caller_may_go_on.set()
+    caller.join(10)
+    closing.join(10)
+    assert closed == [True], "close() gave up on a line the writer thread should have finished"
+    assert lines_of(written) == [json.loads(line)]
 
 
 def test_a_pipe_without_room_never_holds_the_caller() -> None:
@@ -78,7 +158,7 @@ def test_a_pipe_without_room_never_holds_the_caller() -> None:
     for _ in range(10_000):
         room.release()
     assert box.close(5)
-    lines = [json.loads(line) for line in received.decode().splitlines()]
+    lines = lines_of([bytes(received)])
     assert lines[0] == {"action": "first"} and lines[-1] == {"action": "last"}
     events = [event["data"] for line in lines[1:-1] for event in line["batch"]]
     assert events == list(range(50))

@@ -63,17 +63,16 @@ class Outbox:
     def _serve(self) -> None:
         while True:
             with self._cond:
-                # a caller may be writing: one writer at a time keeps the order
+                # A caller may be writing: one writer at a time keeps the order. Closed, the
+                # thread still waits for it: what does not fit in the pipe comes here.
                 self._cond.wait_for(
                     lambda: (
-                        self._handed_over
-                        or (bool(self._items) and not self._writing)
-                        or self._closed
+                        self._handed_over or (not self._writing and (self._items or self._closed))
                     )
                 )
                 if self._handed_over:
                     self._handed_over = False
-                elif self._closed and (self._writing or not self._items):
+                elif not self._items:  # closed, and nothing is written or left to write
                     return
                 else:
                     self._writing = True
