@@ -18,7 +18,7 @@ import pytest
 from native_helpers import Recorder, XDisplay, descendants, wait_until
 
 from wry import HtmlContent, PyWry, PyWrySettings, WidgetClosedError
-from wry.protocol import encode_event
+from wry.protocol import PayloadError, encode_event
 from wry_native.runtime import NativeCallError, NativeHostError, NativeRuntime, NativeTimeout
 from wry_native.transport import native_page
 
@@ -139,6 +139,34 @@ def test_malformed_and_oversize_lines_get_clear_errors(runtime: NativeRuntime) -
     with pytest.raises(NativeCallError, match="missing field 'label'"):
         runtime.request("close", {})
     assert runtime.request("ping", {})["pid"] == runtime.pid  # the child survived all of it
+
+
+COUNTER = (
+    '<script>var n = 0; pywry.on("chunk", () => { n++; });'
+    ' pywry.on("count", () => pywry.emit("counted", n));</script>'
+)
+
+
+def test_a_backlog_of_large_emits_reaches_the_page_whole(runtime: NativeRuntime) -> None:
+    """The host stalls while 1.6 MB of emits queue up (its lines hold 1 MiB): none is lost.
+
+    They used to be merged into one line the host refused, the last small event with them.
+    """
+    stub = open_window(runtime, "backlog", COUNTER)
+    assert runtime.pid is not None
+    chunk = "x" * 40_000
+    os.kill(runtime.pid, signal.SIGSTOP)
+    try:
+        for _ in range(40):
+            runtime.emit("backlog", encode_event("chunk", chunk))
+        runtime.emit("backlog", encode_event("count"))
+    finally:
+        os.kill(runtime.pid, signal.SIGCONT)
+    assert stub.recorder.wait_for("counted") == [40]
+    with pytest.raises(PayloadError, match=f"at most {MAX_LINE} bytes"):
+        runtime.emit("backlog", encode_event("chunk", "x" * MAX_LINE))
+    runtime.request("close", {"label": "backlog"})
+    runtime.unregister("backlog")
 
 
 def test_pending_eval_fails_when_its_window_closes(runtime: NativeRuntime) -> None:

@@ -6,10 +6,12 @@ import json
 import threading
 from typing import Any
 
+import pytest
 from native_helpers import wait_until
 
-from wry.protocol import encode_event
+from wry.protocol import PayloadError, encode_batch, encode_event
 from wry_native.outbox import Outbox, Send
+from wry_native.wire import emit_line
 
 
 class WatchedCondition(threading.Condition):
@@ -162,3 +164,58 @@ def test_a_pipe_without_room_never_holds_the_caller() -> None:
     assert lines[0] == {"action": "first"} and lines[-1] == {"action": "last"}
     events = [event["data"] for line in lines[1:-1] for event in line["batch"]]
     assert events == list(range(50))
+
+
+def test_a_backlog_of_emits_is_written_in_lines_the_child_accepts() -> None:
+    """Emits that pile up behind a slow write are merged, but never past the line limit.
+
+    One merged line per window used to grow with the backlog until the child refused it,
+    and every event in it was lost.
+    """
+    max_line = 20_000
+    written: list[bytes] = []
+    first_write_started, first_write_may_end = threading.Event(), threading.Event()
+
+    def send(data: memoryview, block: bool) -> int:
+        if not written:
+            first_write_started.set()
+            first_write_may_end.wait(10)
+        written.append(bytes(data))
+        return len(data)
+
+    box = Outbox(send, max_line=max_line)
+    caller = threading.Thread(target=box.line, args=('{"action": "first"}\n',))
+    caller.start()
+    assert first_write_started.wait(10)
+    for n in range(60):  # all queued behind the first write: 180,000 characters
+        box.emit("ab"[n % 2], encode_event("n", f"{n:03}" + "x" * 3000))
+        if n == 30:
+            box.line('{"action": "middle"}\n')
+    first_write_may_end.set()
+    caller.join(10)
+    lines = b"".join(written).splitlines(keepends=True)
+    assert max(len(line) for line in lines) <= max_line
+    decoded = [json.loads(line) for line in lines]
+    assert [d["action"] for d in decoded if d["action"] != "emit"] == ["first", "middle"]
+    middle = [d["action"] for d in decoded].index("middle")
+    for label, parity in (("a", 0), ("b", 1)):
+        sent = [
+            (index, int(event["data"][:3]))
+            for index, d in enumerate(decoded)
+            if d.get("label") == label
+            for event in d["batch"]
+        ]
+        assert [n for _, n in sent] == list(range(parity, 60, 2)), "lost or out of order"
+        assert all((index < middle) == (n <= 30) for index, n in sent), "moved past a command"
+
+
+def test_an_event_longer_than_the_childs_line_limit_raises_at_emit() -> None:
+    """The child would refuse its line: the caller hears it, with the limit, at once."""
+    written: list[bytes] = []
+    box = Outbox(lambda data, block: written.append(bytes(data)) or len(data), max_line=20_000)
+    with pytest.raises(PayloadError, match=r"at most 20000 bytes \(WRYNATIVE_MAX_LINE\)"):
+        box.emit("w", encode_event("big", "x" * 20_000))
+    with pytest.raises(PayloadError, match="20000"):  # 12,000 characters, 24,000 bytes
+        box.emit("w", encode_event("big", "é" * 12_000))
+    box.emit("w", encode_event("fits", "é" * 9_000))
+    assert written == [emit_line("w", encode_batch([encode_event("fits", "é" * 9_000)])).encode()]

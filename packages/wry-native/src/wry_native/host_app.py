@@ -183,7 +183,7 @@ class HostApp:
         self.out = out
         self.pages = PageStore()
         self.app: AppHandle | None = None
-        self.max_line = int(os.environ.get(wire.MAX_LINE_ENV, wire.DEFAULT_MAX_LINE))
+        self.max_line = wire.max_line(os.environ)
         self.warm_target = int(os.environ.get(wire.WARM_ENV, "1"))
         self._lock = threading.RLock()
         self._windows: dict[str, HostWindow] = {}  # user label -> window

@@ -5,7 +5,8 @@ parent). Each write takes everything queued since the previous one:
 emits to the same window that are not separated by a command become one ``emit`` line (one
 script evaluated in the page with the whole batch), so a burst costs one call into the page,
 not one per event, and a command (``close``, ``eval_js``…) still sees every emit queued
-before it.
+before it. A merged line holds at most ``MERGE_CHARS`` characters of events (or a single
+event), so a backlog never makes a line the child must refuse for its length.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from wry.protocol import encode_batch, json_utf8
+from wry.protocol import PayloadError, encode_batch, json_utf8
 from wry.widget import QueueFullError
-from wry_native.wire import emit_line
+from wry_native.wire import DEFAULT_MAX_LINE, MAX_LINE_ENV, emit_line
 
 #: ``send(data, block)`` writes some of ``data`` and returns how many bytes; with ``block``
 #: False it returns 0 rather than wait for room (the writer thread then takes over).
@@ -30,6 +31,14 @@ class OutboxClosed(RuntimeError):
 #: Messages closer together than this count as a burst (and go to the writer thread).
 BURST_GAP_S = 0.0005
 
+#: A merged emit line takes events up to this many characters (then a new line starts):
+#: large enough that the per-line cost is nothing, small enough for any sane line limit.
+MERGE_CHARS = 4 * 1024 * 1024
+#: UTF-8 bytes one character of JSON text may take on the wire (a lone surrogate: ``\uXXXX``).
+WIRE_BYTES_PER_CHAR = 6
+#: Room for an emit line's own text (its prefix, a label of up to 200 characters, the newline).
+EMIT_FRAME = 1024
+
 
 class Outbox:
     """Ordered queue of lines and events, written whole and in order.
@@ -41,12 +50,24 @@ class Outbox:
     emits leaves the caller at once and reaches the child as a few large batches; and a caller
     never waits for room in the pipe: what does not fit goes to the writer thread, so a child
     that stops reading cannot hold a request past its timeout. At most ``queue_limit`` items
-    wait (a child that stopped reading): one more emit raises :class:`QueueFullError`.
+    wait (a child that stopped reading): one more emit raises :class:`QueueFullError`. An event
+    that cannot fit the child's ``max_line`` raises :class:`PayloadError` (it would be refused).
     """
 
-    def __init__(self, send: Send, thread: bool = False, queue_limit: int | None = None) -> None:
+    def __init__(
+        self,
+        send: Send,
+        thread: bool = False,
+        queue_limit: int | None = None,
+        max_line: int = DEFAULT_MAX_LINE,
+    ) -> None:
         self._send = send
         self.queue_limit = queue_limit
+        self.max_line = max_line
+        #: Events up to this length fit a line whatever their characters; longer ones are measured.
+        self._surely_fits = (max_line - EMIT_FRAME) // WIRE_BYTES_PER_CHAR
+        #: Merged lines stay within the limit even if every character takes the most bytes.
+        self._merge_chars = min(MERGE_CHARS, self._surely_fits // 2)
         self._cond = threading.Condition()
         self._items: list[tuple[str | None, str]] = []  # (label, event) or (None, line)
         self._writing = False  # a thread owns the writing (only one ever does)
@@ -80,6 +101,8 @@ class Outbox:
 
     def emit(self, label: str, encoded_event: str) -> None:
         """Queue one encoded event for window ``label``."""
+        if len(encoded_event) > self._surely_fits:
+            self._check_fits(label, encoded_event)
         limit = self.queue_limit
         if limit is not None and len(self._items) >= limit:
             with self._cond:
@@ -90,6 +113,16 @@ class Outbox:
                         "or emits outpace it; slow down, or raise PyWrySettings.queue_limit"
                     )
         self._put((label, encoded_event))
+
+    def _check_fits(self, label: str, encoded_event: str) -> None:
+        """Raise PayloadError for an event whose line the child would refuse as too long."""
+        size = len(encoded_event) if encoded_event.isascii() else len(json_utf8(encoded_event))
+        size += len(emit_line(label, "[]").encode("utf-8"))
+        if size > self.max_line:
+            raise PayloadError(
+                f"an event of {size} bytes cannot reach the native host, whose lines hold at "
+                f"most {self.max_line} bytes ({MAX_LINE_ENV}): send it in smaller parts"
+            )
 
     def line(self, text: str) -> None:
         """Queue one complete request line."""
@@ -120,7 +153,7 @@ class Outbox:
                         return
             try:
                 if data is None:
-                    data = memoryview(json_utf8(render(items)))
+                    data = memoryview(json_utf8(render(items, self._merge_chars)))
                 while data:
                     sent = self._send(data, block)
                     if not sent and not block:  # no room: the writer thread waits for it
@@ -153,16 +186,35 @@ class Outbox:
             )
 
 
-def render(items: list[tuple[str | None, str]]) -> str:
-    """Turn queued items into lines, merging runs of emits per window between commands."""
+def render(items: list[tuple[str | None, str]], merge_chars: int = MERGE_CHARS) -> str:
+    """Turn queued items into lines, merging runs of emits per window between commands.
+
+    Once the events merged since the last line pass ``merge_chars`` characters, the pending
+    lines are written out and merging starts again (each window's events stay in order).
+    """
     parts: list[str] = []
     groups: dict[str, list[str]] = {}
+    pending = 0
     for label, text in items:
         if label is None:
-            parts.extend(emit_line(lbl, encode_batch(evs)) for lbl, evs in groups.items())
-            groups = {}
+            _flush(groups, parts)
+            pending = 0
             parts.append(text)
+            continue
+        pending += len(text)
+        if pending > merge_chars and groups:
+            _flush(groups, parts)
+            pending = len(text)
+        group = groups.get(label)
+        if group is None:
+            groups[label] = [text]
         else:
-            groups.setdefault(label, []).append(text)
-    parts.extend(emit_line(lbl, encode_batch(evs)) for lbl, evs in groups.items())
+            group.append(text)
+    _flush(groups, parts)
     return "".join(parts)
+
+
+def _flush(groups: dict[str, list[str]], parts: list[str]) -> None:
+    """Append one emit line per window for the merged events, and forget them."""
+    parts.extend(emit_line(label, encode_batch(events)) for label, events in groups.items())
+    groups.clear()

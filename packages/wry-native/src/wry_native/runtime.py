@@ -142,12 +142,13 @@ class NativeRuntime:
         return env
 
     def _lifetime(self) -> None:
+        env = self._environment()
         try:
             proc = subprocess.Popen(
                 self._command(),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                env=self._environment(),
+                env=env,
                 close_fds=True,
             )
         except BaseException as exc:
@@ -157,7 +158,10 @@ class NativeRuntime:
         self._proc, self.pid = proc, proc.pid
         assert proc.stdin is not None
         self._outbox = Outbox(
-            pipe_sender(proc.stdin.fileno()), thread=True, queue_limit=self.queue_limit
+            pipe_sender(proc.stdin.fileno()),
+            thread=True,
+            queue_limit=self.queue_limit,
+            max_line=wire.max_line(env),
         )
         self._reader = threading.Thread(target=self._read_loop, name="wry-native-read", daemon=True)
         self._reader.start()
@@ -304,7 +308,10 @@ class NativeRuntime:
             raise NativeHostError("the native host is not running") from None
 
     def emit(self, label: str, encoded_event: str) -> None:
-        """Fire-and-forget: queue an encoded event for window ``label`` (coalesced)."""
+        """Fire-and-forget: queue an encoded event for window ``label`` (coalesced).
+
+        An event longer than the child's line limit raises PayloadError naming the limit.
+        """
         if self._outbox is None or self._dead.is_set():
             raise NativeHostError("the native host is not running")
         try:

@@ -8,6 +8,7 @@ the id. Lines from the child without ``request_id`` but with ``type`` are notifi
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from wry.protocol import dumps
@@ -15,6 +16,12 @@ from wry.protocol import dumps
 #: Longest line the child accepts on stdin (bytes); the env var overrides it.
 DEFAULT_MAX_LINE = 64 * 1024 * 1024
 MAX_LINE_ENV = "WRYNATIVE_MAX_LINE"
+
+
+def max_line(env: Mapping[str, str]) -> int:
+    """The child's line limit in the environment it runs with (both sides must agree)."""
+    return int(env.get(MAX_LINE_ENV, DEFAULT_MAX_LINE))
+
 
 #: Warm hidden windows the child keeps ready (the parent sets it from settings.warm_windows).
 WARM_ENV = "WRYNATIVE_WARM_WINDOWS"
