@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -19,7 +22,14 @@ from native_helpers import Recorder, XDisplay, descendants, wait_until
 
 from wry import HtmlContent, PyWry, PyWrySettings, WidgetClosedError
 from wry.protocol import PayloadError, encode_event
-from wry_native.runtime import NativeCallError, NativeHostError, NativeRuntime, NativeTimeout
+from wry_native.outbox import Send
+from wry_native.runtime import (
+    NativeCallError,
+    NativeHostError,
+    NativeRuntime,
+    NativeTimeout,
+    pipe_sender,
+)
 from wry_native.transport import native_page
 
 pytestmark = pytest.mark.native
@@ -167,6 +177,71 @@ def test_a_backlog_of_large_emits_reaches_the_page_whole(runtime: NativeRuntime)
         runtime.emit("backlog", encode_event("chunk", "x" * MAX_LINE))
     runtime.request("close", {"label": "backlog"})
     runtime.unregister("backlog")
+
+
+@contextlib.contextmanager
+def descriptors_in_use(count: int) -> Iterator[None]:
+    """Hold ``count`` descriptors open (raising the soft limit if it is too low), as a busy
+    server does: descriptors opened meanwhile get numbers above them."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = count + 256
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_host_whose_pipe_descriptors_pass_1024_takes_emits_larger_than_the_pipe(
+    x_display: XDisplay,
+) -> None:
+    """The writer thread waits for room in the pipe; select() refused descriptors >= 1024.
+
+    Its ValueError closed the outbox for good while the child lived on: every later emit,
+    call and show() with the same settings failed.
+    """
+    with descriptors_in_use(1100):
+        rt = NativeRuntime(PyWrySettings(warm_windows=0)).start()
+    try:
+        assert rt._proc is not None and rt._proc.stdin is not None
+        assert rt._proc.stdin.fileno() >= 1024
+        stub = open_window(rt, "high-fd", COUNTER)
+        rt.emit("high-fd", encode_event("chunk", "x" * 4_000_000))  # the pipe holds 64 KiB
+        rt.emit("high-fd", encode_event("count"))
+        assert stub.recorder.wait_for("counted") == [1]
+        assert rt.request("eval_js", {"label": "high-fd", "script": "1 + 1"}) == 2
+    finally:
+        rt.stop()
+
+
+def test_a_host_the_parent_can_no_longer_write_to_is_ended(
+    x_display: XDisplay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails for another reason than the child's exit ends the child.
+
+    It may hold half a line; alive, it kept its place as the settings' host while every
+    emit, call and show() failed.
+    """
+
+    def failing_sender(fd: int) -> Send:
+        send = pipe_sender(fd)
+
+        def send_until_the_pipe_is_full(data: memoryview, block: bool) -> int:
+            if block:  # the writer thread waits for room: it fails there
+                raise OSError(errno.EIO, "the writer broke")
+            return send(data, block)
+
+        return send_until_the_pipe_is_full
+
+    monkeypatch.setattr("wry_native.runtime.pipe_sender", failing_sender)
+    rt = NativeRuntime(PyWrySettings(warm_windows=0)).start()
+    rt.emit("nowhere", encode_event("big", "x" * 1_000_000))  # more than the pipe holds
+    wait_until(lambda: not rt.alive, "the host to be ended")
+    assert rt.exit_code == -signal.SIGKILL
 
 
 def test_pending_eval_fails_when_its_window_closes(runtime: NativeRuntime) -> None:

@@ -52,6 +52,7 @@ class Outbox:
     that stops reading cannot hold a request past its timeout. At most ``queue_limit`` items
     wait (a child that stopped reading): one more emit raises :class:`QueueFullError`. An event
     that cannot fit the child's ``max_line`` raises :class:`PayloadError` (it would be refused).
+    A write that fails closes the outbox and is reported to ``on_failure(exc)``.
     """
 
     def __init__(
@@ -60,8 +61,10 @@ class Outbox:
         thread: bool = False,
         queue_limit: int | None = None,
         max_line: int = DEFAULT_MAX_LINE,
+        on_failure: Callable[[BaseException], None] | None = None,
     ) -> None:
         self._send = send
+        self._on_failure = on_failure
         self.queue_limit = queue_limit
         self.max_line = max_line
         #: Events up to this length fit a line whatever their characters; longer ones are measured.
@@ -171,6 +174,8 @@ class Outbox:
                     self._carry = None
                     self._writing = self._handed_over = False
                     self._cond.notify_all()
+                if self._on_failure is not None:
+                    self._on_failure(exc)
                 return
 
     def close(self, timeout: float = 5.0) -> bool:

@@ -162,6 +162,7 @@ class NativeRuntime:
             thread=True,
             queue_limit=self.queue_limit,
             max_line=wire.max_line(env),
+            on_failure=self._outbox_failed,
         )
         self._reader = threading.Thread(target=self._read_loop, name="wry-native-read", daemon=True)
         self._reader.start()
@@ -194,6 +195,18 @@ class NativeRuntime:
             self._events.put(("closed", (label, "the native host exited")))
         self._events.put(None)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _outbox_failed(self, exc: BaseException) -> None:
+        """Writing to a child that still runs failed: end it, since it may hold half a line.
+
+        So its windows report closed and the next ``show()`` starts a fresh host, instead
+        of every call failing against a child that looks alive. A broken pipe is its exit.
+        """
+        proc = self._proc
+        if isinstance(exc, BrokenPipeError) or proc is None or proc.poll() is not None:
+            return
+        log.error("writing to the native host failed (%r): ending it", exc)
+        proc.kill()
 
     def _death_message(self) -> str:
         code = self.exit_code
@@ -555,6 +568,8 @@ atexit.register(stop_all)
 def pipe_sender(fd: int) -> Send:
     """``send(data, block)`` for the child's stdin, set non-blocking so callers never wait."""
     os.set_blocking(fd, False)
+    room = select.poll()  # not select(): it refuses descriptors past FD_SETSIZE (1024)
+    room.register(fd, select.POLLOUT)
 
     def send(data: memoryview, block: bool) -> int:
         while True:
@@ -563,7 +578,7 @@ def pipe_sender(fd: int) -> Send:
             except BlockingIOError:
                 if not block:
                     return 0
-                select.select([], [fd], [])  # room again, or the child gone (write raises)
+                room.poll()  # room again, or the child gone (POLLERR: the write raises)
 
     return send
 
