@@ -466,6 +466,33 @@ def test_sigterm_and_stdin_eof_exit_cleanly_and_remove_the_temp_dir(x_display: X
         assert not workdir.exists()
 
 
+def open_pipes() -> dict[int, str]:
+    """This process's descriptors that are pipe ends, with what they point at."""
+    found = {}
+    for name in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the listing's own descriptor is gone already
+            target = os.readlink(f"/proc/self/fd/{name}")
+            if target.startswith("pipe:"):
+                found[int(name)] = target
+    return found
+
+
+def test_hosts_that_exited_leave_no_pipe_open(x_display: XDisplay) -> None:
+    """A runtime stays referenced after its child exits (every handle keeps its own).
+
+    Its end of the child's stdout stayed open with it: one descriptor per host.
+    """
+    before = open_pipes()
+    runtimes = []
+    for _ in range(3):
+        rt = NativeRuntime(PyWrySettings(warm_windows=0)).start()
+        rt.stop()
+        runtimes.append(rt)
+    assert all(not rt.alive for rt in runtimes)
+    left = {fd: target for fd, target in open_pipes().items() if before.get(fd) != target}
+    assert left == {}
+
+
 def test_last_window_closing_keeps_the_host_up(app: PyWry, recorder: Recorder) -> None:
     handle = app.show("<p>only</p>", callbacks={"*": recorder})
     recorder.wait_for("pywry:ready")

@@ -369,7 +369,13 @@ class NativeRuntime:
 
     def _read_loop(self) -> None:
         assert self._proc is not None and self._proc.stdout is not None
-        for raw in self._proc.stdout:
+        try:
+            self._read_lines(self._proc.stdout)
+        finally:  # the child is gone; the runtime lives on in its handles, the pipe need not
+            _close_quietly(self._proc.stdout)
+
+    def _read_lines(self, stream: IO[bytes]) -> None:
+        for raw in stream:
             try:
                 message = json.loads(raw)
             except ValueError:
