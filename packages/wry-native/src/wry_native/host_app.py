@@ -558,11 +558,16 @@ class HostApp:
             window.native.destroy()
         return {"closed": window is not None}
 
-    def _forget(self, label: str, reason: str, only: HostWindow | None = None) -> HostWindow | None:
+    def _forget(
+        self, label: str, reason: str, only: HostWindow | None = None, announce: bool = False
+    ) -> HostWindow | None:
         """Drop the window labelled ``label`` (if ``only`` is given: if it still is that one).
 
         Its page can no longer speak (its key goes now, not when WebKit finishes destroying
-        it), so a new window under the same label never hears the old page.
+        it), so a new window under the same label never hears the old page. With
+        ``announce``, ``window:closed`` goes to the parent before any other thread can see the
+        window gone: a ``close`` or ``list_windows`` answered after that is also read after it,
+        so the parent never takes it for a window that has since taken the label.
         """
         with self._lock:
             window = self._windows.get(label)
@@ -570,6 +575,9 @@ class HostApp:
                 return None
             del self._windows[label]
             self._by_key.pop(window.key, None)
+            if announce:
+                data = {"label": label, "reason": reason}
+                self.out.write(wire.event_line(label, "window:closed", data))
         self.pages.drop(f"p/{label}.html")
         with window.lock:
             evals, window.evals = window.evals, {}
@@ -594,14 +602,7 @@ class HostApp:
         if window.label is None:
             return
         # A window the parent closed (and perhaps replaced under its label) is forgotten already.
-        if self._forget(window.label, "closed by the user", only=window) is not None:
-            self.out.write(
-                wire.event_line(
-                    window.label,
-                    "window:closed",
-                    {"label": window.label, "reason": "closed by the user"},
-                )
-            )
+        self._forget(window.label, "closed by the user", only=window, announce=True)
 
     def cmd_hide(self, message: dict[str, Any]) -> None:
         """Hide without destroying."""

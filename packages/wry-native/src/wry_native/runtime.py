@@ -83,6 +83,9 @@ class NativeRuntime:
         self.app_menu: dict[str, Any] | None = None
         #: ``callback(reason)`` once the child has exited (trays mark themselves gone).
         self.exit_callbacks: list[Callable[[str], None]] = []
+        #: For the dispatcher: ``(kind, (label, handle, events or reason))``. The handle is
+        #: the one registered for the label when the line was read: a window that takes the
+        #: label later never gets the events or the close of the one before.
         self._events: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
         #: Page events waiting for callbacks, and emits waiting for the child: at most this many.
         self.queue_limit: int = (
@@ -191,8 +194,8 @@ class NativeRuntime:
         for future in pending.values():
             if not future.done():
                 future.set_exception(error)
-        for label in list(self._handles):
-            self._events.put(("closed", (label, "the native host exited")))
+        for label, handle in list(self._handles.items()):
+            self._events.put(("closed", (label, handle, "the native host exited")))
         self._events.put(None)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -358,7 +361,12 @@ class NativeRuntime:
 
         So it keeps its place among the page's events and runs where every callback runs.
         """
-        self._events.put(("events", (label, [{"type": event_type, "data": data}])))
+        event = {"type": event_type, "data": data}
+        self._events.put(("events", (label, self._handle(label), [event])))
+
+    def _handle(self, label: Any) -> BaseWidget | None:
+        """The handle registered for ``label`` now (None for a label that is no window)."""
+        return self._handles.get(label) if isinstance(label, str) else None
 
     @property
     def labels(self) -> list[str]:
@@ -398,7 +406,7 @@ class NativeRuntime:
             label, event_type = message.get("label"), message.get("event_type")
             if event_type == "window:closed":
                 reason = (message.get("data") or {}).get("reason", "closed")
-                self._events.put(("closed", (label, reason)))
+                self._events.put(("closed", (label, self._handle(label), reason)))
             else:
                 self._enqueue(label, [{"type": event_type, "data": message.get("data")}])
         elif kind == "ready":
@@ -426,7 +434,7 @@ class NativeRuntime:
                 log.warning("page events are delivered again; %d were dropped", self._dropped_run)
                 self._dropped_run = 0
             self._events_in += len(events)
-        self._events.put(("page", (label, events)))
+        self._events.put(("page", (label, self._handle(label), events)))
 
     def _drop(self, label: Any, count: int) -> None:
         if not self._dropped_run:
@@ -461,22 +469,26 @@ class NativeRuntime:
             item = self._events.get()
             if item is None:
                 return
-            kind, payload = item
+            kind, (label, handle, rest) = item
             try:
-                if kind == "page" and isinstance(payload[1], list):
-                    self._events_out += len(payload[1])
-                if kind != "closed":
-                    self._deliver(*payload)
+                if kind == "page" and isinstance(rest, list):
+                    self._events_out += len(rest)
+                if kind == "closed":
+                    self._close_handle(label, handle, rest)
                 else:
-                    label, reason = payload
-                    handle = self._handles.pop(label, None)
-                    if handle is not None:
-                        handle.mark_closed(reason)
+                    self._deliver(label, handle, rest)
             except Exception:
                 log.exception("dispatching %s failed", kind)
 
-    def _deliver(self, label: Any, events: Any) -> None:
-        handle = self._handles.get(label)
+    def _close_handle(self, label: Any, handle: BaseWidget | None, reason: str) -> None:
+        """The window ``handle`` stood for is gone (not one that has taken its label since)."""
+        if handle is not None:
+            self.unregister(label, handle)
+            handle.mark_closed(reason)
+
+    def _deliver(self, label: Any, handle: BaseWidget | None, events: Any) -> None:
+        if handle is not None and self._handle(label) is not handle:
+            handle = None  # its window closed since: the events are for no one
         if handle is None and isinstance(events, list):
             for sink in self.sinks:
                 if sink(label, events):

@@ -1,0 +1,55 @@
+"""How native windows end: closed by the user, by the app, or both at once, labels reused."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from native_helpers import WAIT_S, Recorder, XDisplay, wait_until
+
+from wry import PyWry
+
+pytestmark = pytest.mark.native
+
+PAGE = '<script>pywry.on("go", () => pywry.emit("went", 1));</script>'
+
+
+def host_windows(handle: Any) -> list[str]:
+    """Labels of the windows the handle's child host has open."""
+    return list(handle.runtime.request("list_windows", {})["windows"])
+
+
+def test_a_window_the_user_closed_during_a_callback_does_not_close_its_successor(
+    app: PyWry, x_display: XDisplay, recorder: Recorder
+) -> None:
+    """The user closes a window while a callback runs; the app closes it too and shows a new
+    window under its label before the callbacks catch up.
+
+    The old window's close, dispatched after, used to mark the new handle closed: Python
+    said closed, emits raised, and its window stayed open in the child for good.
+    """
+    busy, release = threading.Event(), threading.Event()
+
+    def slow(data: Any, event_type: str, label: str) -> None:
+        busy.set()
+        release.wait(WAIT_S)
+
+    first = app.show(PAGE, title="reused-first", label="reused", callbacks={"went": slow})
+    try:
+        first.emit("go")
+        assert busy.wait(WAIT_S)
+        x_display.close_like_a_user(x_display.window_id("reused-first"))
+        wait_until(lambda: "reused" not in host_windows(first), "the host to forget the window")
+        first.close()
+        second = app.show(PAGE, title="reused-second", label="reused", callbacks={"*": recorder})
+    finally:
+        release.set()
+    recorder.wait_for("pywry:ready")  # dispatched after the old window's close
+    assert not second.closed
+    second.emit("go")
+    assert recorder.wait_for("went") == [1]
+    assert host_windows(second) == ["reused"]
+    second.close()
+    assert recorder.of("window:closed") == [{"label": "reused", "reason": "closed"}]
+    assert host_windows(second) == []
