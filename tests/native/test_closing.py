@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from typing import Any
 
@@ -53,3 +55,32 @@ def test_a_window_the_user_closed_during_a_callback_does_not_close_its_successor
     second.close()
     assert recorder.of("window:closed") == [{"label": "reused", "reason": "closed"}]
     assert host_windows(second) == []
+
+
+def test_a_close_the_host_does_not_answer_in_time_still_ends_the_handle(
+    app: PyWry, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The host is busy past the timeout (here: stopped) when the app closes a window.
+
+    close() used to raise NativeTimeout and leave the handle open for good: no longer
+    routed, never marked closed, listed by app.widgets(), and app.block() never returned.
+    """
+    handle = app.show(PAGE, label="unanswered", callbacks={"*": recorder})
+    recorder.wait_for("pywry:ready")
+    pid = handle.runtime.pid  # type: ignore[attr-defined]
+    monkeypatch.setattr("wry_native.runtime.REQUEST_TIMEOUT_S", 0.5)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        handle.close()
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        monkeypatch.undo()
+    assert handle.closed and handle not in app.widgets()
+    assert recorder.of("window:closed") == [{"label": "unanswered", "reason": "closed"}]
+    wait_until(lambda: "unanswered" not in host_windows(handle), "the host to close the window")
+    successor_recorder = Recorder()
+    successor = app.show(PAGE, label="unanswered", callbacks={"*": successor_recorder})
+    successor.emit("go")
+    assert successor_recorder.wait_for("went") == [1]
+    assert not successor.closed
+    successor.close()

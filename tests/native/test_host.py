@@ -429,6 +429,58 @@ def test_a_child_that_stops_reading_holds_no_call_past_its_timeout_nor_stop() ->
     assert rt._proc is not None and rt._proc.poll() is not None
 
 
+CLOSE_RACE_CHILD = """
+import json, sys
+def say(message):
+    sys.stdout.write(json.dumps(message) + "\\n")
+    sys.stdout.flush()
+say({"type": "ready"})
+for line in sys.stdin:
+    message = json.loads(line)
+    if message["action"] == "close":
+        held = message  # busy: answered on "catch_up"
+    elif message["action"] == "catch_up":  # the user had closed the window too
+        label = held["label"]
+        data = {"label": label, "reason": "closed by the user"}
+        say({"type": "event", "label": label, "event_type": "window:closed", "data": data})
+        say({"request_id": held["request_id"], "success": True, "result": {"closed": False}})
+        say({"type": "events", "label": label, "events": [{"type": "after", "data": None}]})
+    else:
+        say({"request_id": message.get("request_id"), "success": True, "result": None})
+"""
+
+
+class CloseRaceRuntime(NativeRuntime):
+    """A child that answers ``close`` late, after reporting that the user closed the window."""
+
+    def _command(self) -> list[str]:
+        return [sys.executable, "-c", CLOSE_RACE_CHILD]
+
+
+def test_a_window_closed_while_the_apps_close_is_unanswered_is_the_old_window() -> None:
+    """The app's close timed out and a new handle took the label; the child, catching up,
+    reports the old window closed by the user, then answers the close.
+
+    That report used to close the new handle (its window then orphaned in the child).
+    """
+    rt = CloseRaceRuntime().start()
+    try:
+        old = StubHandle("taken")
+        rt.register(old)  # type: ignore[arg-type]
+        rt.request("create", {"label": "taken"})
+        rt.unregister("taken", old)  # type: ignore[arg-type]
+        with pytest.raises(NativeTimeout):
+            rt.request("close", {"label": "taken"}, timeout=0.2)
+        new = StubHandle("taken")
+        rt.register(new)  # type: ignore[arg-type]
+        rt.request("create", {"label": "taken"})
+        rt.send_line('{"action": "catch_up"}')
+        new.recorder.wait_for("after")
+        assert new.closed_reason is None
+    finally:
+        rt.stop()
+
+
 def test_a_timed_out_call_does_not_shift_later_replies(runtime: NativeRuntime) -> None:
     stub = open_window(runtime, "slow", ECHO)
     slow = "await new Promise(r => setTimeout(() => r('late'), 800))"

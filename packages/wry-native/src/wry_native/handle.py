@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wry.widget import BaseWidget, WidgetClosedError
-from wry_native.runtime import NativeHostError, NativeRuntime
+from wry_native.runtime import NativeHostError, NativeRuntime, NativeTimeout
 
 if TYPE_CHECKING:
     from wry.app import PyWry
+
+
+log = logging.getLogger("wry_native.handle")
 
 
 class Size(NamedTuple):
@@ -264,10 +267,16 @@ class NativeWindowHandle(BaseWidget):
             raise WidgetClosedError(f"native window {self.label!r} is gone: {exc}") from None
 
     def _close(self) -> None:
+        """Close the window in the child; the handle ends closed whatever the child answers."""
         self.runtime.unregister(self.label, self)
-        if self.runtime.alive:
-            with contextlib.suppress(NativeHostError):  # died meanwhile: the window is gone
-                self.runtime.request("close", {"label": self.label})
+        if not self.runtime.alive:
+            return
+        try:
+            self.runtime.request("close", {"label": self.label})
+        except NativeHostError:
+            pass  # it died meanwhile: the window is gone
+        except NativeTimeout:  # the request is on its way: the child closes it when it can
+            log.warning("the native host did not answer 'close' of %r in time", self.label)
 
     def display(self) -> None:
         """Native windows are visible as soon as they are created: nothing to do."""

@@ -74,6 +74,8 @@ class NativeRuntime:
         self._extra_env = dict(env or {})
         self._ids = itertools.count(1)
         self._pending: dict[str, Future[Any]] = {}
+        #: ``close`` requests not answered yet (request id -> label), waited for or not.
+        self._closing: dict[str, str] = {}
         self._pending_lock = threading.Lock()
         self._handles: dict[str, BaseWidget] = {}
         #: ``sink(label, events) -> bool`` for events whose label is no window (a tray id,
@@ -191,6 +193,7 @@ class NativeRuntime:
         error = NativeHostError(self._death_message())
         with self._pending_lock:
             pending, self._pending = self._pending, {}
+            self._closing = {}
         for future in pending.values():
             if not future.done():
                 future.set_exception(error)
@@ -260,11 +263,14 @@ class NativeRuntime:
             return future
         with self._pending_lock:
             self._pending[request_id] = future
+            if action == "close":
+                self._closing[request_id] = str(fields.get("label"))
         try:
             self._send_line(wire.request_line(action, fields, request_id))
         except BaseException as exc:
             with self._pending_lock:
                 self._pending.pop(request_id, None)
+                self._closing.pop(request_id, None)
             if not future.done():
                 future.set_exception(exc)
         future.request_id = request_id  # type: ignore[attr-defined]
@@ -405,8 +411,7 @@ class NativeRuntime:
         elif kind == "event":
             label, event_type = message.get("label"), message.get("event_type")
             if event_type == "window:closed":
-                reason = (message.get("data") or {}).get("reason", "closed")
-                self._events.put(("closed", (label, self._handle(label), reason)))
+                self._window_closed(label, (message.get("data") or {}).get("reason", "closed"))
             else:
                 self._enqueue(label, [{"type": event_type, "data": message.get("data")}])
         elif kind == "ready":
@@ -415,6 +420,18 @@ class NativeRuntime:
             self._resolve(message)
         else:
             log.debug("ignoring notification %r", kind)
+
+    def _window_closed(self, label: Any, reason: str) -> None:
+        """The child closed window ``label``: close its handle, unless the parent asked first.
+
+        While a ``close`` of the label is unanswered (it may have timed out), the window the
+        child reports is the one being closed: the child runs requests in order, so none can
+        have taken the label yet, even if a new handle is already registered for it.
+        """
+        with self._pending_lock:
+            asked = label in self._closing.values()
+        if not asked:
+            self._events.put(("closed", (label, self._handle(label), reason)))
 
     def _enqueue(self, label: Any, events: Any) -> None:
         """Hand page events to the dispatcher; past ``queue_limit`` waiting, drop (logged, counted).
@@ -453,6 +470,7 @@ class NativeRuntime:
         request_id = message.get("request_id")
         with self._pending_lock:
             future = self._pending.pop(str(request_id), None) if request_id is not None else None
+            self._closing.pop(str(request_id), None)
         if future is None:
             if not message.get("success", True):
                 self.rejected += 1
