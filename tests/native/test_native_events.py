@@ -226,3 +226,27 @@ def test_frames_loading_inside_a_page_do_not_stop_its_events(
         3,
     ]
     handle.close()
+
+
+def test_events_emitted_right_after_refresh_or_navigate_reach_the_next_page(
+    app: PyWry, recorder: Recorder
+) -> None:
+    """``refresh()``/``navigate()`` make the page leave; what follows waits for the next page.
+
+    The events used to reach the leaving page (the host held them only once WebKit reported
+    the navigation) and vanish with it.
+    """
+    handle = show(app, recorder, '<h1 id="t">original</h1>')
+    url = handle.proxy.url
+    text = "document.getElementById('t').textContent"
+    for n, leave in enumerate((handle.refresh, lambda: handle.navigate(url))):
+        handle.eval_js("window.leaving = true")
+        leave()
+        handle.emit("pywry:set-content", {"id": "t", "text": f"set after leaving {n}"})
+        recorder.wait_for("pywry:ready", n + 2)
+        assert handle.eval_js("window.leaving === undefined"), "the page did not leave"
+        assert handle.eval_js(text) == f"set after leaving {n}"
+    handle.navigate("#further-down")  # the same document: events go on reaching it at once
+    handle.emit("pywry:set-content", {"id": "t", "text": "after a fragment"})
+    assert handle.eval_js(f"location.hash + ' ' + {text}") == "#further-down after a fragment"
+    handle.close()

@@ -67,6 +67,9 @@ LOAD_CHECKS_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 STILL_THERE_CHECKS_S = (0.1, 0.5, 2.0)
 #: Events held for one window whose page is not listening yet: this many maximal lines' worth.
 BACKLOG_LINES = 4
+#: Built-in events after which the page leaves (the bridge reloads or navigates): what
+#: follows them in a batch waits for the next page. Looked for as text before any decoding.
+LEAVING_EVENTS = ('"pywry:refresh"', '"pywry:navigate"')
 
 #: Page command that answers ``probe_js``.
 CMD_PROBE = "wry_probe"
@@ -668,7 +671,7 @@ class HostApp:
         window = self.window(label)
         with window.lock:
             if window.attached:
-                self._emit_now(window, batch)
+                self._deliver(window, batch)
                 return
             held = sum(len(b) for b in window.backlog)
             if held + len(batch) > BACKLOG_LINES * self.max_line:
@@ -678,6 +681,22 @@ class HostApp:
                 )
             window.backlog.append(batch)
 
+    def _deliver(self, window: HostWindow, batch: str) -> None:
+        """Send ``batch`` to the listening page, up to an event that makes it leave (lock held).
+
+        The rest is held for the next page, from now: the leaving page evaluates what it gets
+        until it is gone, and drops it with itself, as with a proxy reload or navigation.
+        """
+        split = _split_after_leaving(batch)
+        if split is None:
+            self._emit_now(window, batch)
+            return
+        now, rest = split
+        self._emit_now(window, now)
+        window.attached, window.listening_doc = False, None
+        if rest is not None:
+            window.backlog.append(rest)
+
     def _emit_now(self, window: HostWindow, batch: str) -> None:
         try:
             window.native.eval(wire.receive_script(batch))
@@ -685,7 +704,7 @@ class HostApp:
             window.native.eval(wire.receive_script(escape_lone_surrogates(batch)))
 
     def _emit_events(self, label: str, events: list[dict[str, Any]]) -> None:
-        self.emit_batch(label, json.dumps(events, ensure_ascii=False, allow_nan=False))
+        self.emit_batch(label, _batch_text(events))
 
     def cmd_emit(self, message: dict[str, Any]) -> None:
         """``{label, event, payload}`` (the seed's form) or ``{label, batch: [...]}``."""
@@ -856,7 +875,7 @@ class HostApp:
         window.attached = True
         backlog, window.backlog = window.backlog, []
         if backlog:
-            self._emit_now(window, _merge_batches(backlog))
+            self._deliver(window, _merge_batches(backlog))
 
     def _page_events(self, window: HostWindow, body: str) -> None:
         if window.evals and "pywry:eval-result" in body:
@@ -886,6 +905,45 @@ class HostApp:
             else:
                 kept.append(event)
         return json.dumps(kept, ensure_ascii=False)
+
+
+def _batch_text(events: list[Any]) -> str:
+    """A batch as the page receives it (JSON array text)."""
+    return json.dumps(events, ensure_ascii=False, allow_nan=False)
+
+
+def _split_after_leaving(batch: str) -> tuple[str, str | None] | None:
+    """``(events up to the first that makes the page leave, the rest or None)``; None if none.
+
+    A plain text search first: most batches have no such event and are never decoded.
+    """
+    if not any(name in batch for name in LEAVING_EVENTS):
+        return None
+    events = json.loads(batch)
+    for index, event in enumerate(events):
+        if _leaves(event):
+            rest = events[index + 1 :]
+            return _batch_text(events[: index + 1]), _batch_text(rest) if rest else None
+    return None
+
+
+def _leaves(event: Any) -> bool:
+    """Whether the bridge leaves the page for ``event``.
+
+    Not for a navigate it ignores (no URL) or one to a ``#fragment`` of the same document.
+    """
+    if not isinstance(event, dict):
+        return False
+    if event.get("type") == "pywry:refresh":
+        return True
+    data = event.get("data")
+    url = data.get("url") if isinstance(data, dict) else None
+    return (
+        event.get("type") == "pywry:navigate"
+        and isinstance(url, str)
+        and url != ""
+        and not url.startswith("#")
+    )
 
 
 def _merge_batches(batches: list[str]) -> str:
