@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -152,10 +154,15 @@ def test_tray_menu_handlers_fire_over_dbusmenu_with_every_window_hidden(
 def test_destroy_takes_the_tray_away_and_a_gone_tray_says_why(
     bus_app: tuple[PyWry, str], recorder: Recorder
 ) -> None:
-    """``app.destroy()`` is the seed's tray "Quit": the host and its icon go; calls say why."""
+    """``app.destroy()`` is the seed's tray "Quit": the host and its icon go; calls say why.
+
+    Nothing of the icons stays on disk: every host used to leave a ``wry-tray-*`` directory
+    in the temp dir (its removal was left to ``atexit``, which a host never runs).
+    """
     from wry_native.runtime import get_runtime
 
     app, address = bus_app
+    icon_dirs = set(Path(tempfile.gettempdir()).glob("wry-tray-*"))
     other = PyWry(PyWrySettings(transport="native", warm_windows=0))  # same child host as app
     menu = MenuConfig(id="s", items=[MenuItemConfig(id="ping", text="Ping", handler=recorder)])
     tray = TrayProxy.create(tray_id="quitter", menu=menu, app=other)
@@ -177,3 +184,4 @@ def test_destroy_takes_the_tray_away_and_a_gone_tray_says_why(
     fresh.kill()
     with pytest.raises(RuntimeError, match="gone: the native host was killed by signal 9"):
         again.set_title("too late")
+    assert set(Path(tempfile.gettempdir()).glob("wry-tray-*")) == icon_dirs

@@ -17,7 +17,6 @@ import io
 import logging
 import shutil
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,15 +65,16 @@ def decode_icon(encoded: str) -> Image:
 class TrayHost:
     """Creates, changes and removes tray icons on behalf of the parent."""
 
-    def __init__(self, app_handle: AppHandle, menus: MenuHost) -> None:
+    def __init__(self, app_handle: AppHandle, menus: MenuHost, icon_dir: Path) -> None:
         self._app = app_handle
         self._menus = menus
         self._lock = threading.Lock()
         self._trays: dict[str, TrayIcon] = {}
         self._owner_of: dict[str, str] = {}  # Tauri's tray id -> the caller's tray id
         self._parked: TrayIcon | None = None  # Linux: a removed icon, kept for reuse
-        # libayatana writes the icon as a PNG file; keep those files where we clean up.
-        self._icon_dir = Path(tempfile.mkdtemp(prefix="wry-tray-"))
+        #: libayatana writes the icon as a PNG file: made on the first tray, inside the host's
+        #: private directory, which the host and the parent remove however the host ends.
+        self._icon_dir = icon_dir
 
     def create(self, fields: dict[str, Any]) -> dict[str, Any]:
         """Create tray ``tray_id`` with its icon, menu, tooltip, title and visibility."""
@@ -93,6 +93,7 @@ class TrayHost:
                 from pytauri.tray import TrayIcon
 
                 tray = TrayIcon.with_id(self._app, tray_id)
+                self._icon_dir.mkdir(exist_ok=True)
                 tray.set_temp_dir_path(str(self._icon_dir))
                 tray.on_tray_icon_event(self._on_icon_event)  # never fires on Linux
             self._owner_of[str(tray.id())] = tray_id
@@ -191,11 +192,8 @@ def register(host: Any) -> None:
     menus = getattr(host, "menus", None)
     if menus is None:
         return
-    trays = TrayHost(host.app, menus)
+    trays = TrayHost(host.app, menus, Path(host.workdir) / "tray-icons")
     host.trays = trays
-    import atexit
-
-    atexit.register(shutil.rmtree, trays._icon_dir, True)
     host.commands["tray_create"] = trays.create
     host.commands["tray_update"] = trays.update
     host.commands["tray_remove"] = trays.remove
