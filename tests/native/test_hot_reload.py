@@ -45,3 +45,30 @@ def test_css_change_is_injected_without_reload_and_script_change_reloads_keeping
         assert handle.eval_js(color) == "rgb(200, 10, 20)"  # the current CSS, not the first
     finally:
         handle.close()
+
+
+def test_a_script_reload_keeps_the_windows_own_theme_and_title(
+    reload_app: PyWry, tmp_path: Path
+) -> None:
+    """The page is rendered again with the window's theme and title, not the settings'.
+
+    A window shown light in a dark app came back dark, titled with the app's default title.
+    """
+    script = tmp_path / "themed.js"
+    script.write_text("window.scriptVersion = 1;\n")
+    handle = reload_app.show(
+        HtmlContent(html="<p>themed</p>", script_files=[script]), theme="light", title="Mine"
+    )
+    looks = "[document.title, document.documentElement.classList.contains('pywry-theme-dark')]"
+    try:
+        wait_until(lambda: handle.eval_js("window.scriptVersion") == 1, "the first page")
+        assert handle.eval_js(looks) == ["Mine", False]
+        script.write_text("window.scriptVersion = 2;\n")
+        wait_until(lambda: handle.eval_js("window.scriptVersion") == 2, "the reloaded page")
+        assert handle.eval_js(looks) == ["Mine", False]
+        handle.set_theme("dark")  # a theme set since is the one it keeps
+        script.write_text("window.scriptVersion = 3;\n")
+        wait_until(lambda: handle.eval_js("window.scriptVersion") == 3, "the second reload")
+        assert handle.eval_js(looks) == ["Mine", True]
+    finally:
+        handle.close()

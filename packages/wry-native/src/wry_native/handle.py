@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from wry.widget import BaseWidget, WidgetClosedError
 from wry_native.runtime import NativeHostError, NativeRuntime, NativeTimeout
@@ -253,10 +253,21 @@ class NativeWindowHandle(BaseWidget):
 
     transport_name = "native"
 
-    def __init__(self, app: PyWry, label: str, runtime: NativeRuntime) -> None:
+    def __init__(
+        self,
+        app: PyWry,
+        label: str,
+        runtime: NativeRuntime,
+        theme: str = "dark",
+        title: str = "wry",
+    ) -> None:
         super().__init__(app, label)
         self.runtime = runtime
         self._proxy = WindowProxy(self)
+        #: What the page is rendered with if it is rendered again (a script's hot reload):
+        #: the theme last applied, and the title ``show()`` gave (content's own title wins).
+        self.page_theme = theme
+        self.page_title = title
 
     # -- the protocol ------------------------------------------------------------------------------
 
@@ -359,3 +370,8 @@ class NativeWindowHandle(BaseWidget):
     def set_theme(self, theme: str) -> None:
         """Switch the page's theme (``dark``/``light``)."""
         self.update_theme(theme)  # type: ignore[arg-type]
+
+    def update_theme(self, theme: Literal["dark", "light"]) -> None:
+        """Apply ``theme`` to the page, and keep it for a page rendered again."""
+        super().update_theme(theme)
+        self.page_theme = theme

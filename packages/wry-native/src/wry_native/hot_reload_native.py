@@ -2,8 +2,8 @@
 
 CSS changes need nothing special: the core's default injects them (``pywry:inject-css``). A
 script change must reload the page *with the new script*: the page is re-rendered from the
-widget's current content, stored in the child host (``put_page``), then ``pywry:refresh``
-reloads it and the bridge restores the scroll position.
+widget's current content with the window's own theme and title, stored in the child host
+(``put_page``), then ``pywry:refresh`` reloads it and the bridge restores the scroll position.
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ def wry_hot_reload(widget: Any, path: str, kind: str, text: str) -> bool | None:
         return None
     from wry_native.transport import native_page
 
-    settings = widget.app.settings
-    title = widget.content.title or settings.title
-    page = native_page(widget.content, widget.label, settings.theme, title)
+    page = native_page(widget.content, widget.label, widget.page_theme, widget.page_title)
     widget.runtime.request("put_page", {"label": widget.label, "page": page})
     widget.refresh()
     return True

@@ -62,7 +62,7 @@ class NativeTransport(Transport):
     def create(self, app: PyWry, content: HtmlContent, options: ShowOptions) -> NativeWindowHandle:
         """Open a window; events sent before its page listens are held and then delivered."""
         runtime = get_runtime(app.settings)
-        handle = NativeWindowHandle(app, options.label, runtime)
+        handle = NativeWindowHandle(app, options.label, runtime, options.theme, options.title)
         runtime.register(handle)
         fields = {
             "label": options.label,
