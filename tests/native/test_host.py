@@ -125,6 +125,9 @@ def test_every_action(runtime: NativeRuntime) -> None:
     with pytest.raises(NativeCallError, match="already exists"):
         open_window(runtime, "dup", ECHO)
         runtime.request("create", {"label": "dup", "page": "<p>again</p>"})
+    for bad in ("./dup", "q/../dup", "*", "dup\n"):  # the core's label rule, on the wire too
+        with pytest.raises(NativeCallError, match="invalid label"):
+            runtime.request("create", {"label": bad, "page": "<p>bad</p>"})
     runtime.request("close", {"label": "dup"})
 
 

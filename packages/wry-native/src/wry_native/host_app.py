@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import queue
-import re
 import secrets
 import shutil
 import signal
@@ -46,13 +45,13 @@ from pytauri.ffi.lib import Assets
 from pytauri.webview import WebviewWindow, WebviewWindowBuilder
 from pytauri_wheel.lib import builder_factory, context_factory
 
+from wry.models import check_label
 from wry.protocol import escape_lone_surrogates
 from wry_native import tauri_plugins, window_control, wire
 from wry_native.outbox import Outbox, OutboxClosed
 
 log = logging.getLogger("wry_native.host")
 
-_LABEL = re.compile(r"^[A-Za-z0-9\-/:_.]{1,200}$")
 WARM_PAGE = "wry-warm.html"
 #: The pool's page. The window's page channel reports when it is up (an attach without a
 #: label), so the host knows which warm windows are fully loaded.
@@ -490,9 +489,7 @@ class HostApp:
 
     def cmd_create(self, message: dict[str, Any]) -> dict[str, Any]:
         """Open a window: ``label`` plus ``page`` (a complete page), ``html`` or ``url``."""
-        label = message.get("label")
-        if not isinstance(label, str) or not _LABEL.match(label):
-            raise ValueError(f"invalid window label {label!r}: use [A-Za-z0-9-/:_.], 1-200 chars")
+        label = check_label(message.get("label"))  # type: ignore[arg-type]
         with self._lock:
             if label in self._windows:
                 raise ValueError(f"a window labelled {label!r} already exists")
