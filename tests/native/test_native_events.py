@@ -249,4 +249,9 @@ def test_events_emitted_right_after_refresh_or_navigate_reach_the_next_page(
     handle.navigate("#further-down")  # the same document: events go on reaching it at once
     handle.emit("pywry:set-content", {"id": "t", "text": "after a fragment"})
     assert handle.eval_js(f"location.hash + ' ' + {text}") == "#further-down after a fragment"
+    # a URL the page does not follow: it stays, and the events held meanwhile reach it
+    handle.navigate("javascript:void(0)")
+    handle.emit("pywry:set-content", {"id": "t", "text": "after staying"})
+    assert handle.eval_js(text) == "after staying"
+    assert len(recorder.of("pywry:ready")) == 3
     handle.close()

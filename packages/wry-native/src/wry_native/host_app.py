@@ -64,6 +64,9 @@ LOAD_CHECKS_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 #: After a navigation in a window, seconds at which the host asks whether the listening
 #: document is still there (a subframe navigated, not the page); it then sends on.
 STILL_THERE_CHECKS_S = (0.1, 0.5, 2.0)
+#: The same after the page was sent pywry:refresh or pywry:navigate: not sooner, so the
+#: document has surely started to leave (beforeunload) if it is going to.
+LEAVING_CHECKS_S = (0.5, 2.0)
 #: Events held for one window whose page is not listening yet: this many maximal lines' worth.
 BACKLOG_LINES = 4
 #: Built-in events after which the page leaves (the bridge reloads or navigates): what
@@ -473,11 +476,15 @@ class HostApp:
         window = self._by_tauri.get(tauri_label)
         if window is not None and window.attached:
             window.attached = False
-            for delay in STILL_THERE_CHECKS_S:
-                timer = threading.Timer(delay, self._ask_still_there, (window,))
-                timer.daemon = True
-                timer.start()
+            self._check_still_there(window, STILL_THERE_CHECKS_S)
         return True
+
+    def _check_still_there(self, window: HostWindow, delays: tuple[float, ...]) -> None:
+        """Ask the page ``delays`` seconds from now whether the listening document stayed."""
+        for delay in delays:
+            timer = threading.Timer(delay, self._ask_still_there, (window,))
+            timer.daemon = True
+            timer.start()
 
     def _ask_still_there(self, window: HostWindow) -> None:
         with self._lock:
@@ -690,9 +697,11 @@ class HostApp:
             return
         now, rest = split
         self._emit_now(window, now)
-        window.attached, window.listening_doc = False, None
+        window.attached = False
         if rest is not None:
             window.backlog.append(rest)
+        # a URL the page does not follow (javascript:, a refused scheme) leaves it listening
+        self._check_still_there(window, LEAVING_CHECKS_S)
 
     def _emit_now(self, window: HostWindow, batch: str) -> None:
         try:
