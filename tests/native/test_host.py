@@ -152,6 +152,13 @@ def test_malformed_and_oversize_lines_get_clear_errors(runtime: NativeRuntime) -
     with pytest.raises(NativeCallError, match="missing field 'label'"):
         runtime.request("close", {})
     assert runtime.request("ping", {})["pid"] == runtime.pid  # the child survived all of it
+    # a request the child would refuse for its length fails at once, not after a timeout
+    open_window(runtime, "big", ECHO)
+    with pytest.raises(PayloadError, match=f"a request of .* at most {MAX_LINE} bytes"):
+        script = "'é' + '" + "x" * MAX_LINE + "'"
+        runtime.request("eval_js", {"label": "big", "script": script}, timeout=3)
+    assert runtime.request("eval_js", {"label": "big", "script": "6 * 7"}) == 42
+    runtime.request("close", {"label": "big"})
 
 
 COUNTER = (

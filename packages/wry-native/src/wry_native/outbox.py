@@ -105,7 +105,8 @@ class Outbox:
     def emit(self, label: str, encoded_event: str) -> None:
         """Queue one encoded event for window ``label``."""
         if len(encoded_event) > self._surely_fits:
-            self._check_fits(label, encoded_event)
+            overhead = len(emit_line(label, "[]").encode("utf-8"))
+            self._check_fits(encoded_event, overhead, "an event")
         limit = self.queue_limit
         if limit is not None and len(self._items) >= limit:
             with self._cond:
@@ -117,18 +118,19 @@ class Outbox:
                     )
         self._put((label, encoded_event))
 
-    def _check_fits(self, label: str, encoded_event: str) -> None:
-        """Raise PayloadError for an event whose line the child would refuse as too long."""
-        size = len(encoded_event) if encoded_event.isascii() else len(json_utf8(encoded_event))
-        size += len(emit_line(label, "[]").encode("utf-8"))
+    def _check_fits(self, text: str, overhead: int, what: str) -> None:
+        """Raise PayloadError for ``text`` whose line the child would refuse as too long."""
+        size = (len(text) if text.isascii() else len(json_utf8(text))) + overhead
         if size > self.max_line:
             raise PayloadError(
-                f"an event of {size} bytes cannot reach the native host, whose lines hold at "
+                f"{what} of {size} bytes cannot reach the native host, whose lines hold at "
                 f"most {self.max_line} bytes ({MAX_LINE_ENV}): send it in smaller parts"
             )
 
-    def line(self, text: str) -> None:
-        """Queue one complete request line."""
+    def line(self, text: str, checked: bool = False) -> None:
+        """Queue one complete request line; ``checked`` refuses one the child would refuse."""
+        if checked and len(text) > self._surely_fits:
+            self._check_fits(text, 0, "a request")
         self._put((None, text))
 
     def _put(self, item: tuple[str | None, str]) -> None:

@@ -266,7 +266,7 @@ class NativeRuntime:
             if action == "close":
                 self._closing[request_id] = str(fields.get("label"))
         try:
-            self._send_line(wire.request_line(action, fields, request_id))
+            self._send_line(wire.request_line(action, fields, request_id), checked=True)
         except BaseException as exc:
             with self._pending_lock:
                 self._pending.pop(request_id, None)
@@ -321,11 +321,11 @@ class NativeRuntime:
         """Send a raw line to the child (tests and tools; normal code uses ``call``)."""
         self._send_line(line if line.endswith("\n") else line + "\n")
 
-    def _send_line(self, line: str) -> None:
+    def _send_line(self, line: str, checked: bool = False) -> None:
         if self._outbox is None or self._dead.is_set():
             raise NativeHostError(self._death_message() if self._dead.is_set() else "not started")
         try:
-            self._outbox.line(line)
+            self._outbox.line(line, checked)
         except OutboxClosed:
             raise NativeHostError("the native host is not running") from None
 
