@@ -22,8 +22,12 @@ def test_scripts_keep_their_values_and_the_page_its_elements(
         'window.tricky = ["<!--<script>", "\\\\</SCRIPT>", /<!--x/u.test("<!--x")];'
     )
     hostile = 'window.msg = "</SCRIPT><img src=x onerror=alert(1)>"; window.done = 1;'
+    legacy = tmp_path / "legacy.js"  # the old HTML-comment wrapper is still a valid script
+    legacy.write_text("<!--\nwindow.legacy = [1].filter((i) => i<scripts.length + 1);\n//-->\n")
     content = HtmlContent(
-        html='<p id="after">after</p>', init_script=hostile, script_files=[script_file]
+        html='<p id="after">after</p>',
+        init_script="var scripts = [0];\n" + hostile,
+        script_files=[script_file, legacy],
     )
     page.goto(routes.add("/rendered.html", rendered_page_html(content)))
     wait_sent(page, "pywry:ready")
@@ -32,6 +36,7 @@ def test_scripts_keep_their_values_and_the_page_its_elements(
         1,
     ]
     assert page.evaluate("() => window.tricky") == ["<!--<script>", "\\</SCRIPT>", True]
+    assert page.evaluate("() => window.legacy") == [1]
     assert page.evaluate("() => document.querySelectorAll('img').length") == 0
     assert page.text_content("#after") == "after"
     assert page.console_errors == []

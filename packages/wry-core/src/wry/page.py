@@ -18,9 +18,10 @@ _HEAD_OPEN = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 _BODY_OPEN = re.compile(r"<body(\s[^>]*)?>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
 _DOCUMENT = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype|<html)", re.IGNORECASE | re.DOTALL)
-#: ``<`` before ``/script`` or ``!--``, with the backslash escaping it (the odd one in ``\<`` or
-#: ``\\\<``, not those of ``\\<``, which escape one another); see ``script_tag``.
-_SCRIPT_UNSAFE = re.compile(r"(?<!\\)((?:\\\\)*)\\?<(?=/script|!--)", re.IGNORECASE)
+#: ``<`` of an end tag ``</script`` (any case), and of a start tag ``<script`` after which,
+#: once the code has held ``<!--``, the parser would skip the real end tag; see ``script_tag``.
+_END_TAG = re.compile(r"<(?=/script)", re.IGNORECASE)
+_START_TAG = re.compile(r"<(?=/script|script[\s/>])", re.IGNORECASE)
 _STYLE_UNSAFE = re.compile(r"</(?=style)", re.IGNORECASE)
 
 
@@ -38,11 +39,35 @@ def is_full_document(html: str) -> bool:
 def script_tag(code: str, element_id: str | None = None) -> str:
     """An inline ``<script>`` whose code cannot close the tag early, nor hide its end tag.
 
-    ``<`` becomes ``\\x3C`` before ``/script`` (end tags ignore case) and before ``!--`` (after
-    which a ``<script`` in the code makes the parser skip the real end tag). Such text belongs
-    in strings, regular expressions and comments, where ``\\x3C`` is the same ``<``.
+    ``<`` becomes ``\\x3C`` before ``/script`` (end tags ignore case) and, in code that holds
+    ``<!--`` (after which a ``<script`` makes the parser skip the real end tag), before
+    ``script`` too. Such text belongs in strings, regular expressions and comments, where
+    ``\\x3C`` is the same ``<``; ``<!--`` itself stays (old scripts use it as a comment).
     """
-    return _tag("script", _SCRIPT_UNSAFE.sub(r"\1\\x3C", code), element_id)
+    if "</" not in code and "<!--" not in code:
+        return _tag("script", code, element_id)  # nothing to look for (most scripts)
+    pattern = _START_TAG if "<!--" in code else _END_TAG
+    return _tag("script", _escape_less_than(code, pattern), element_id)
+
+
+def _escape_less_than(code: str, pattern: re.Pattern[str]) -> str:
+    """Write each ``<`` that ``pattern`` finds as ``\\x3C``.
+
+    A backslash escaping that ``<`` (the odd one in ``\\<`` or ``\\\\\\<``, not those of
+    ``\\\\<``, which escape one another) is taken in, or it would escape the new backslash.
+    """
+    parts: list[str] = []
+    last = 0
+    for match in pattern.finditer(code):
+        at = start = match.start()
+        while at > last and code[at - 1] == "\\":
+            at -= 1
+        if (start - at) % 2:
+            start -= 1
+        parts += (code[last:start], "\\x3C")
+        last = match.end()
+    parts.append(code[last:])
+    return "".join(parts)
 
 
 def style_tag(css: str, element_id: str | None = None) -> str:
