@@ -67,6 +67,8 @@ def _register(pm: pluggy.PluginManager, ep: EntryPoint) -> None:
         log.exception(
             "wry plugin %r (%s) skipped: could not load or register it", ep.name, ep.value
         )
+        if pm.get_plugin(ep.name) is not None:  # some pluggy versions keep it half-registered
+            pm.unregister(name=ep.name)
 
 
 def get_plugin_manager() -> pluggy.PluginManager:
