@@ -78,7 +78,7 @@ def test_duplicate_label_is_refused(app: PyWry) -> None:
         app.show("b", label="main")
 
 
-@pytest.mark.parametrize("label", ["*", "a/b", "x?y", "two words", "", ".", "..", "-x", "é", 7])
+@pytest.mark.parametrize("label", ["*", "a/b", "x?y", "two words", ".", "..", "-x", "é", 7])
 def test_a_label_that_would_break_urls_or_callbacks_is_refused(
     app: PyWry, recording: RecordingTransport, label: Any
 ) -> None:
@@ -95,6 +95,7 @@ def test_a_label_that_would_break_urls_or_callbacks_is_refused(
 def test_labels_of_letters_digits_and_separators_are_kept(app: PyWry, label: str) -> None:
     assert app.show("a", label=label).label == label
     assert app.show("b").label.startswith("w-")  # generated labels follow the same rule
+    assert app.show("c", label="").label.startswith("w-")  # an empty label is none given
 
 
 def test_a_label_longer_than_200_is_refused(app: PyWry) -> None:

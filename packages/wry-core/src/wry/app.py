@@ -93,7 +93,7 @@ class PyWry:
         ``label`` names the handle in URLs and callbacks, so it must pass ``check_label``.
         """
         content = HtmlContent.of(content)
-        label = new_label() if label is None else check_label(label)
+        label = check_label(label) if label else new_label()  # "" too: no label given
         chosen = choose_transport(transport or self.transport, self.settings.transport).transport
         options = ShowOptions(
             label=label,
