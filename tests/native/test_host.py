@@ -491,6 +491,13 @@ def test_a_window_closed_while_the_apps_close_is_unanswered_is_the_old_window() 
         rt.stop()
 
 
+def test_a_bad_line_limit_in_the_environment_fails_the_start_at_once(x_display: XDisplay) -> None:
+    runtime = NativeRuntime(env={"WRYNATIVE_MAX_LINE": "64M"})
+    with pytest.raises(NativeHostError, match="WRYNATIVE_MAX_LINE must be a whole number"):
+        runtime.start(timeout=20)  # the old code failed only when this ran out
+    assert runtime.exit_code is None and runtime.pid is None  # no child was started
+
+
 def test_a_timed_out_call_does_not_shift_later_replies(runtime: NativeRuntime) -> None:
     stub = open_window(runtime, "slow", ECHO)
     slow = "await new Promise(r => setTimeout(() => r('late'), 800))"

@@ -149,6 +149,7 @@ class NativeRuntime:
     def _lifetime(self) -> None:
         env = self._environment()
         try:
+            limit = wire.max_line(env)
             proc = subprocess.Popen(
                 self._command(),
                 stdin=subprocess.PIPE,
@@ -166,7 +167,7 @@ class NativeRuntime:
             pipe_sender(proc.stdin.fileno()),
             thread=True,
             queue_limit=self.queue_limit,
-            max_line=wire.max_line(env),
+            max_line=limit,
             on_failure=self._outbox_failed,
         )
         self._reader = threading.Thread(target=self._read_loop, name="wry-native-read", daemon=True)

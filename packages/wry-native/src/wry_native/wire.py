@@ -20,7 +20,14 @@ MAX_LINE_ENV = "WRYNATIVE_MAX_LINE"
 
 def max_line(env: Mapping[str, str]) -> int:
     """The child's line limit in the environment it runs with (both sides must agree)."""
-    return int(env.get(MAX_LINE_ENV, DEFAULT_MAX_LINE))
+    value = env.get(MAX_LINE_ENV, DEFAULT_MAX_LINE)
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if limit < 1024:
+        raise ValueError(f"{MAX_LINE_ENV} must be a whole number of bytes, 1024 or more: {value!r}")
+    return limit
 
 
 #: Warm hidden windows the child keeps ready (the parent sets it from settings.warm_windows).
