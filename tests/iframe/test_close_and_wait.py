@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from iframe.conftest import Recorder
-from iframe.test_socket_races import server_frames, sockets_idle
+from iframe.test_socket_races import sockets_idle
 from iframe.test_sockets import masked, open_raw, read_handshake
 
 from wry import PyWry, PyWrySettings, WidgetClosedError
@@ -30,15 +31,38 @@ def connect(handle: Any, instance: str = "t") -> tuple[socket.socket, bytes]:
 
 
 def read_until_close(s: socket.socket, data: bytes) -> list[tuple[int, bytes]]:
-    """Server frames up to and including its close frame."""
+    """Server frames up to and including its close frame (read as they come, like a page)."""
     s.settimeout(10)
+    frames: list[tuple[int, bytes]] = []
+    pending = bytearray(data)
     while True:
-        frames = server_frames(data)
-        if any(op == OPCODE_CLOSE for op, _ in frames):
-            return frames
-        chunk = s.recv(1 << 16)
-        assert chunk, f"EOF before a close frame; frames so far: {frames}"
-        data += chunk
+        while (frame := next_frame(pending)) is not None:
+            op, payload, size = frame
+            frames.append((op, payload))
+            del pending[:size]
+            if op == OPCODE_CLOSE:
+                return frames
+        chunk = s.recv(1 << 20)
+        assert chunk, f"EOF before a close frame, after {len(frames)} frames"
+        pending += chunk
+
+
+def next_frame(data: bytearray) -> tuple[int, bytes, int] | None:
+    """The first complete unmasked server frame: (opcode, payload, its size), or None."""
+    if len(data) < 2:
+        return None
+    size, start = data[1] & 0x7F, 2
+    if size == 126:
+        if len(data) < 4:
+            return None
+        (size,), start = struct.unpack("!H", data[2:4]), 4
+    elif size == 127:
+        if len(data) < 10:
+            return None
+        (size,), start = struct.unpack("!Q", data[2:10]), 10
+    if len(data) < start + size:
+        return None
+    return data[0] & 0x0F, bytes(data[start : start + size]), start + size
 
 
 def wait_until(predicate: Callable[[], bool], what: str) -> None:
@@ -191,3 +215,24 @@ def test_eval_js_racing_close_raises_widget_closed_instead_of_timing_out(app: Py
     handle._release_evals()  # type: ignore[attr-defined]  # where close() is when eval_js starts
     with pytest.raises(WidgetClosedError, match="closing"):
         handle.eval_js("1", timeout=30)  # type: ignore[attr-defined]
+
+
+def test_a_backlog_the_page_is_still_reading_at_close_reaches_it_before_the_close_frame(
+    app: PyWry,
+) -> None:
+    handle = app.show("<p>x</p>", display=False)
+    s, rest = connect(handle)  # the page reads nothing until the widget is closed
+    payload = "x" * 100_000
+    count = 120  # ~12 MB: far more than the socket's buffers hold
+    for i in range(count):
+        handle.emit("app:big", {"i": i, "p": payload})
+    handle.close()
+    try:
+        frames = read_until_close(s, rest)
+    finally:
+        s.close()
+    texts = [json.loads(p) for op, p in frames if op == OPCODE_TEXT]
+    got = [e["data"]["i"] for frame in texts for e in frame.get("e", [])]
+    assert got == list(range(count))
+    assert frames[-1][0] == OPCODE_CLOSE
+    assert handle.wait_delivered(1) is False  # type: ignore[attr-defined]  # never acknowledged

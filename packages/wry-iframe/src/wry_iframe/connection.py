@@ -18,6 +18,7 @@ import struct
 import termios
 import threading
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from websockets.exceptions import PayloadTooBig
@@ -102,6 +103,8 @@ class Connection:
         self._sent_bytes = 0  # progress of writes, for the closing timeout and keepalive
         self._keepalive_sent = 0
         self._pong_queued = False  # a pong waits in _out
+        #: close() waiting for the outbox to drain: (code, reason, then)
+        self._closing: tuple[int, str, Callable[[], None] | None] | None = None
 
     # -- any thread -------------------------------------------------------------------------
 
@@ -116,26 +119,37 @@ class Connection:
         bounded memory and no more; :meth:`writable` goes on when there is room again.
         """
         with self.lock:
-            if self.retired or self._out or self._broken or self.protocol.state is not OPEN:
+            self._flush_locked()
+            closing = self._closing is not None and not self._unsent()
+        if closing:  # everything emitted before close() has gone: the close frame follows
+            self.thread.submit(self._close_when_flushed)
+
+    def _flush_locked(self) -> None:
+        if self.retired or self._out or self._broken or self.protocol.state is not OPEN:
+            return
+        widget = self.widget
+        outbox = widget.outbox
+        more = True
+        while more and not self._out and not self._broken:
+            first, events, more = outbox.take()
+            ack = widget.in_seq
+            if events:
+                frame = f'{{"s":{first},"a":{ack},"e":[{",".join(events)}]}}'
+            elif ack != self.ack_sent:
+                frame = f'{{"a":{ack}}}'
+            else:
                 return
-            widget = self.widget
-            outbox = widget.outbox
-            more = True
-            while more and not self._out and not self._broken:
-                first, events, more = outbox.take()
-                ack = widget.in_seq
-                if events:
-                    frame = f'{{"s":{first},"a":{ack},"e":[{",".join(events)}]}}'
-                elif ack != self.ack_sent:
-                    frame = f'{{"a":{ack}}}'
-                else:
-                    return
-                self.ack_sent = ack
-                try:
-                    payload = frame.encode()
-                except UnicodeEncodeError:  # a lone surrogate: UTF-8 cannot hold it as is
-                    payload = escape_lone_surrogates(frame).encode()
-                self._send([text_frame_header(len(payload)), payload])
+            self.ack_sent = ack
+            try:
+                payload = frame.encode()
+            except UnicodeEncodeError:  # a lone surrogate: UTF-8 cannot hold it as is
+                payload = escape_lone_surrogates(frame).encode()
+            self._send([text_frame_header(len(payload)), payload])
+
+    def _unsent(self) -> bool:
+        """Whether the outbox holds events not yet handed to this socket (lock held)."""
+        outbox = self.widget.outbox
+        return outbox.sent_seq < outbox.next_seq - 1 and not self._broken
 
     # -- socket thread ----------------------------------------------------------------------
 
@@ -153,13 +167,55 @@ class Connection:
         self.flushed_in_event = False
         self.flush()
 
-    def close(self, code: int, reason: str = "", flush: bool = False) -> None:
+    def close(
+        self,
+        code: int,
+        reason: str = "",
+        flush: bool = False,
+        then: Callable[[], None] | None = None,
+    ) -> None:
         """Start the closing handshake; the socket closes when the page answers (or soon).
 
-        With ``flush``, the outbox's unsent events go first (as far as the socket takes them).
+        With ``flush``, every event the outbox holds goes first: a page still reading a
+        backlog gets the rest as it reads (while it makes progress), then the close frame.
+        ``then`` runs once the close frame is queued.
         """
         if flush:
             self.flush()
+            with self.lock:
+                waiting = self._unsent() and self.protocol.state is OPEN
+                if waiting:
+                    self._closing = (code, reason, then)
+            if waiting:
+                self._closing_deadline(self._sent_bytes)
+                return
+        self._close_now(code, reason)
+        if then is not None:
+            then()
+
+    def _close_when_flushed(self) -> None:
+        with self.lock:
+            pending, self._closing = self._closing, None
+        if pending is not None:
+            code, reason, then = pending
+            self._close_now(code, reason)
+            if then is not None:
+                then()
+
+    def _closing_deadline(self, sent_before: int) -> None:
+        """A page that stops reading its backlog does not hold the close: it comes anyway."""
+
+        def check() -> None:
+            if self._closing is None:
+                return
+            if self._sent_bytes == sent_before or self.closed:
+                self._close_when_flushed()  # what was not sent is dropped with the outbox
+            else:
+                self._closing_deadline(self._sent_bytes)
+
+        self.thread.call_later(CLOSE_TIMEOUT, check)
+
+    def _close_now(self, code: int, reason: str) -> None:
         with self.lock:  # a flush on another thread finishes first, and none starts after
             self.retired = True
         if self.closed:

@@ -221,14 +221,12 @@ class IframeServer:
             else:
                 conn = None
 
-        def close() -> None:
-            if conn is not None:
-                conn.close(code, "widget closed", flush=True)
+        if conn is None:
             if then is not None:
                 then()
-
-        if conn is None or not self.sockets.submit(close):
-            close()
+            return
+        if not self.sockets.submit(lambda: conn.close(code, "widget closed", True, then)):
+            conn.close(code, "widget closed", True, then)
 
     def closed_with(self, label: str, token: str | None) -> bool:
         """Whether ``token`` was widget ``label``'s before it closed (its page may come back)."""
