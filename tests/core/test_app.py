@@ -131,6 +131,23 @@ def test_multi_window_mode_closes_secondaries_with_primary(recording: RecordingT
     app.destroy()
 
 
+def test_multi_window_mode_closes_the_other_secondaries_when_one_fails_to_close(
+    recording: RecordingTransport, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = PyWry(transport="recording", mode=MultiWindowMode())
+    primary, stuck, third = app.show("1"), app.show("2"), app.show("3")
+
+    def refuse() -> None:
+        raise TimeoutError("the host did not answer")
+
+    stuck._close = refuse  # type: ignore[method-assign]
+    primary.close()
+    assert third.closed is True
+    assert app.widgets() == [stuck]
+    assert "closing" in caplog.text and "TimeoutError" in caplog.text
+    app.destroy()
+
+
 def test_destroy_closes_all_and_shuts_transports_down(recording: RecordingTransport) -> None:
     app = PyWry(transport="recording")
     handles = [app.show("x") for _ in range(3)]

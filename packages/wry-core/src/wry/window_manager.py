@@ -5,6 +5,7 @@ Modes are transport-neutral; they only decide between opening a new widget and u
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
     from wry.models import HtmlContent
     from wry.transport import ShowOptions, Transport
     from wry.widget import BaseWidget
+
+log = logging.getLogger("wry")
 
 
 class WindowMode:
@@ -63,5 +66,8 @@ class MultiWindowMode(WindowMode):
         if widget.label != self.primary:
             return
         self.primary = None
-        for other in app.widgets():
-            other.close()
+        for other in app.widgets():  # each on its own: one that fails must not keep the rest
+            try:
+                other.close()
+            except Exception:
+                log.exception("closing %r with the primary window failed", other)
