@@ -208,13 +208,23 @@ def test_a_broadcast_reaches_every_widget_even_if_one_fails(app: PyWry) -> None:
     assert [e["type"] for e in last.sent] == ["x:all"]  # type: ignore[attr-defined]
 
 
-def test_single_window_mode_keeps_each_shows_callbacks(recording: RecordingTransport) -> None:
+def test_single_window_mode_runs_only_the_latest_shows_callbacks(
+    recording: RecordingTransport,
+) -> None:
     app = PyWry(transport="recording", mode=SingleWindowMode())
     got: list[str] = []
-    h1 = app.show("one", callbacks={"app:one": lambda d, t, lab: got.append("one")})
-    h2 = app.show("two", callbacks={"app:two": lambda d, t, lab: got.append("two")})
-    assert h1 is h2
-    h2.dispatch_from_page("app:two", {})
-    h2.dispatch_from_page("app:one", {})
-    assert got == ["two", "one"]
+    for run in range(3):  # a notebook cell run three times
+        handle = app.show(
+            f"content {run}",
+            callbacks={
+                "app:click": lambda d, t, lab, run=run: got.append(f"click {run}"),
+                f"app:only-{run}": lambda d, t, lab, run=run: got.append(f"only {run}"),
+            },
+        )
+        if run == 0:
+            handle.on("app:click", lambda d, t, lab: got.append("handle.on"))
+            app.on("app:click", lambda d, t, lab: got.append("app.on"))
+    for event in ("app:click", "app:only-0", "app:only-2"):
+        handle.dispatch_from_page(event, {})
+    assert got == ["handle.on", "app.on", "click 2", "only 2"]
     app.destroy()

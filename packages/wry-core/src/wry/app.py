@@ -69,6 +69,8 @@ class PyWry:
         self._reloader: HotReloader | None = None
         self._menu: MenuConfig | None = None
         self._menu_removers: dict[str, list[Callable[[], None]]] = {}
+        # the callbacks= of the show() that last gave each label its content (SingleWindowMode)
+        self._show_removers: dict[str, list[Callable[[], None]]] = {}
         _apps.add(self)
 
     # -- showing ---------------------------------------------------------------------------
@@ -117,9 +119,7 @@ class PyWry:
         """Create a widget through ``transport`` and register it (used by window modes)."""
         callbacks: dict[str, Callback] = options.extra.pop("callbacks", {})
         mixins: tuple[type, ...] = options.extra.pop("mixins", ())
-        removers = [
-            self.callbacks.register(options.label, event, cb) for event, cb in callbacks.items()
-        ]
+        removers = self._register_all(options.label, callbacks)
         try:
             widget = transport.create(self, content, options)
         except BaseException:
@@ -136,17 +136,41 @@ class PyWry:
         with self._lock:
             self._transports[transport.name] = transport
             self._widgets[widget.label] = widget
+            self._show_removers[widget.label] = removers
         if options.menu is not None:
             self.set_menu(options.menu, widget)
         self._watch_content(widget)
         return widget
 
     def _adopt(self, widget: BaseWidget, options: ShowOptions) -> None:
-        """Give a reused widget what this ``show()`` asked for: its callbacks and its menu."""
-        for event, callback in options.extra.pop("callbacks", {}).items():
-            widget.on(event, callback)
+        """Give a reused widget what this ``show()`` asked for: its callbacks and its menu.
+
+        The callbacks replace those of the ``show()`` before (a cell run again must not add
+        one more handler per run); those added with ``on()`` stay.
+        """
+        widget._check_open()
+        removers = self._register_all(widget.label, options.extra.pop("callbacks", {}))
+        with self._lock:
+            replaced = self._show_removers.get(widget.label, [])
+            self._show_removers[widget.label] = removers
+        for remove in replaced:
+            remove()
         if options.menu is not None:
             self.set_menu(options.menu, widget)
+
+    def _register_all(
+        self, label: str, callbacks: Mapping[str, Callback]
+    ) -> list[Callable[[], None]]:
+        """Register every callback for ``label``, or none of them if one is refused."""
+        removers: list[Callable[[], None]] = []
+        try:
+            for event, callback in callbacks.items():
+                removers.append(self.callbacks.register(label, event, callback))
+        except BaseException:
+            for remove in removers:
+                remove()
+            raise
+        return removers
 
     # -- events ----------------------------------------------------------------------------
 
@@ -201,6 +225,7 @@ class PyWry:
         with self._lock:
             if self._widgets.get(widget.label) is widget:
                 del self._widgets[widget.label]
+                self._show_removers.pop(widget.label, None)  # its callbacks go below
             menu_removers = self._menu_removers.pop(widget.label, [])
             own_callbacks = self.callbacks.owned_by(widget.label)
         for remove in menu_removers:
