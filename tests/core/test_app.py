@@ -103,12 +103,30 @@ def test_a_label_longer_than_200_is_refused(app: PyWry) -> None:
         app.show("a", label="a" * 201)
 
 
-def test_single_window_mode_replaces_content(recording: RecordingTransport) -> None:
+@pytest.mark.parametrize("label", [None, "main"])  # "main": a cell run again
+def test_single_window_mode_replaces_content(
+    recording: RecordingTransport, label: str | None
+) -> None:
     app = PyWry(transport="recording", mode=SingleWindowMode())
-    h1 = app.show("one")
-    h2 = app.show("two")
+    h1 = app.show("one", label=label)
+    h2 = app.show("two", label=label)
     assert h1 is h2 and len(recording.created) == 1
     assert h1.sent[-1]["data"]["html"] == "two"  # type: ignore[attr-defined]
+    app.emit("app:tick", 1, label=h2.label)
+    assert h1.sent[-1]["type"] == "app:tick"  # type: ignore[attr-defined]
+    app.destroy()
+
+
+def test_single_window_mode_refuses_a_label_other_than_the_open_windows(
+    recording: RecordingTransport,
+) -> None:
+    app = PyWry(transport="recording", mode=SingleWindowMode())
+    first = app.show("one", label="first")
+    with pytest.raises(ValueError, match=r"labelled 'first'.*label='second'"):
+        app.show("two", label="second")
+    assert first.sent == []  # type: ignore[attr-defined]  # its content was left alone
+    first.close()
+    assert app.show("two", label="second").label == "second"  # closed: a new window
     app.destroy()
 
 

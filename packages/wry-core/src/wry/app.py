@@ -95,7 +95,8 @@ class PyWry:
         ``label`` names the handle in URLs and callbacks, so it must pass ``check_label``.
         """
         content = HtmlContent.of(content)
-        label = check_label(label) if label else new_label()  # "" too: no label given
+        label_given = bool(label)  # "" too: no label given
+        label = check_label(label) if label else new_label()
         chosen = choose_transport(transport or self.transport, self.settings.transport).transport
         options = ShowOptions(
             label=label,
@@ -105,9 +106,8 @@ class PyWry:
             theme=theme or self.settings.theme,
             menu=menu,
             extra={"callbacks": dict(callbacks or {}), "mixins": tuple(mixins), **extra},
+            label_given=label_given,
         )
-        if options.label in self._widgets:
-            raise ValueError(f"a window labelled {options.label!r} is already open")
         return self.mode.show(self, chosen, content, options)
 
     def use_transport(self, transport: Transport) -> None:
@@ -117,6 +117,8 @@ class PyWry:
 
     def _open(self, transport: Transport, content: HtmlContent, options: ShowOptions) -> BaseWidget:
         """Create a widget through ``transport`` and register it (used by window modes)."""
+        if options.label in self._widgets:
+            raise ValueError(f"a window labelled {options.label!r} is already open")
         callbacks: dict[str, Callback] = options.extra.pop("callbacks", {})
         mixins: tuple[type, ...] = options.extra.pop("mixins", ())
         removers = self._register_all(options.label, callbacks)

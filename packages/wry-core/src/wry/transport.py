@@ -36,6 +36,8 @@ class ShowOptions:
     theme: str = "dark"
     menu: MenuConfig | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: whether the caller chose ``label`` (False: show() made it up)
+    label_given: bool = False
 
 
 class Transport(ABC):

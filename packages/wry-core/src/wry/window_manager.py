@@ -35,17 +35,27 @@ class NewWindowMode(WindowMode):
 
 
 class SingleWindowMode(WindowMode):
-    """One window at a time: ``show()`` again replaces the content of the open window."""
+    """One window at a time: ``show()`` again replaces the content of the open window.
+
+    The window keeps the label it was opened with: a later ``show()`` may repeat that label
+    (a cell run again) or leave it out; another label raises, as no window would answer to it.
+    """
 
     def show(
         self, app: PyWry, transport: Transport, content: HtmlContent, options: ShowOptions
     ) -> BaseWidget:
-        for widget in app.widgets():
-            if widget.transport_name == transport.name:
-                widget.update(content)
-                app._adopt(widget, options)
-                return widget
-        return app._open(transport, content, options)
+        widget = next((w for w in app.widgets() if w.transport_name == transport.name), None)
+        if widget is None:
+            return app._open(transport, content, options)
+        if options.label_given and options.label != widget.label:
+            raise ValueError(
+                f"SingleWindowMode shows one window, labelled {widget.label!r}: "
+                f"show(label={options.label!r}) cannot give it another label; pass "
+                f"label={widget.label!r} or none, or close the window first"
+            )
+        widget.update(content)
+        app._adopt(widget, options)
+        return widget
 
 
 class MultiWindowMode(WindowMode):
