@@ -72,11 +72,17 @@ def test_show_returns_a_handle_whose_widget_carries_the_content(app: PyWry) -> N
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == state.model_id
 
 
-def test_unknown_show_options_are_refused(app: PyWry) -> None:
+def test_unknown_show_options_are_refused_before_anything_opens(
+    app: PyWry, comms: list[RecordingComm]
+) -> None:
+    heard: list[Any] = []
+    app.on("window:closed", lambda d, t, lbl: heard.append(d))
     with pytest.raises(TypeError, match="colour"):
         app.show("<p>x</p>", colour="red")
     with pytest.raises(ValueError, match="channel"):
         app.show("<p>x</p>", channel="pigeon")
+    assert heard == []  # no window:closed for a widget show() never returned
+    assert comms == [] and app.widgets() == []
 
 
 def test_plugin_page_assets_reach_the_widget(app: PyWry) -> None:

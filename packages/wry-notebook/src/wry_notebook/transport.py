@@ -29,6 +29,10 @@ class NotebookTransport(Transport):
 
         extra = options.extra
         show_now = extra.pop("display", None)
+        channel = extra.pop("channel", "custom")
+        interval = float(extra.pop("batch_interval", 0.01))
+        if extra:  # refused before the widget exists: nothing to close, no window:closed
+            raise TypeError(f"show() got options the notebook transport does not know: {extra}")
         handle = NotebookWidget(
             app,
             options.label,
@@ -36,12 +40,9 @@ class NotebookTransport(Transport):
             theme=options.theme,
             height=options.height,
             assets=page_assets(),
-            channel=extra.pop("channel", "custom"),
-            interval=float(extra.pop("batch_interval", 0.01)),
+            channel=channel,
+            interval=interval,
         )
-        if extra:
-            handle.close()
-            raise TypeError(f"show() got options the notebook transport does not know: {extra}")
         if show_now if show_now is not None else in_jupyter_kernel():
             handle.display()
         return handle
