@@ -356,19 +356,55 @@ def test_a_callback_can_reply_within_the_same_message(app: PyWry) -> None:
 # -- display -------------------------------------------------------------------------------------
 
 
-def test_a_cell_ending_with_the_handle_does_not_display_it_twice(
-    app: PyWry, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class FakeShell:
+    """What the handle reads of ipykernel's shell: the request it handles and the cell count."""
+
+    def __init__(self) -> None:
+        self.parent_header: dict[str, Any] = {}
+        self.execution_count = 1
+
+    def handle(self, msg_id: str, msg_type: str = "execute_request") -> None:
+        self.parent_header = {"header": {"msg_id": msg_id, "msg_type": msg_type}}
+
+
+@pytest.fixture
+def shell(monkeypatch: pytest.MonkeyPatch) -> FakeShell:
+    fake = FakeShell()
+    monkeypatch.setattr("IPython.get_ipython", lambda: fake)
+    return fake
+
+
+@pytest.fixture
+def displayed(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     shown: list[Any] = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    count = {"n": 7}
-    monkeypatch.setattr("wry_notebook.handle._execution_count", lambda: count["n"])
+    return shown
+
+
+def test_a_cell_ending_with_the_handle_does_not_display_it_twice(
+    app: PyWry, shell: FakeShell, displayed: list[Any]
+) -> None:
+    shell.handle("cell-7")
     handle, _ = show(app, display=True)  # what show() does inside a kernel
     handle._ipython_display_()  # the same cell ends with the handle
-    assert shown == [handle.widget]
-    count["n"] = 8  # a later cell shows it again: a second view
+    assert displayed == [handle.widget]
+    shell.handle("cell-8")  # a later cell shows it again: a second view
     handle._ipython_display_()
-    assert shown == [handle.widget, handle.widget]
+    assert displayed == [handle.widget, handle.widget]
+
+
+@pytest.mark.parametrize("outside", ["a comm message", "a thread after the cell"])
+def test_a_display_made_between_cells_does_not_hide_the_next_cells(
+    app: PyWry, shell: FakeShell, displayed: list[Any], outside: str
+) -> None:
+    shell.handle("cell-5")
+    shell.execution_count = 6  # cell 5 has finished: IPython already counts the next one
+    if outside == "a comm message":  # a button's callback shows the widget
+        shell.handle("comm-1", "comm_msg")
+    handle, _ = show(app, display=True)
+    shell.handle("cell-6")  # the user's next cell ends with the handle
+    handle._ipython_display_()
+    assert displayed == [handle.widget, handle.widget]
 
 
 def test_outside_a_kernel_show_does_not_display(

@@ -19,14 +19,23 @@ if TYPE_CHECKING:
 log = logging.getLogger("wry.notebook")
 
 
-def _execution_count() -> int | None:
-    """The running cell's number in an IPython kernel, or None outside one."""
+def _running_request() -> str | int | None:
+    """What the kernel is running now: the id of the request it handles (a cell, a comm message).
+
+    IPython's ``execution_count`` cannot tell: between cells it already holds the next cell's
+    number. Outside a kernel (a terminal IPython) that count is all there is; None outside IPython.
+    """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipywidgets
         return None
     shell = get_ipython()
-    return None if shell is None else int(shell.execution_count)
+    if shell is None:
+        return None
+    parent = getattr(shell, "parent_header", None)  # ipykernel: the request, or its header
+    header = parent.get("header", parent) if isinstance(parent, dict) else None
+    msg_id = header.get("msg_id") if isinstance(header, dict) else None
+    return str(msg_id) if msg_id else int(shell.execution_count)
 
 
 class NotebookWidget(BaseWidget):
@@ -71,7 +80,7 @@ class NotebookWidget(BaseWidget):
         )
         self._views: set[str] = set()
         self._views_lock = threading.Lock()
-        self._displayed_in: int | None = None
+        self._displayed_in: str | int | None = None  # the request that displayed it last
         self.rejected = 0  # malformed messages from the page; each was logged
         self.widget.attach(self._on_page_events, self._on_view, self._on_refused)
 
@@ -100,13 +109,13 @@ class NotebookWidget(BaseWidget):
         """Show a view of the widget in the current output area."""
         from IPython.display import display
 
-        self._displayed_in = _execution_count()
+        self._displayed_in = _running_request()
         display(self.widget)  # type: ignore[no-untyped-call]
 
     def _ipython_display_(self) -> None:
         # ``app.show(...)`` as a cell's last line: show() already displayed it in this cell.
-        count = _execution_count()
-        if self._displayed_in is not None and count == self._displayed_in:
+        running = _running_request()
+        if self._displayed_in is not None and running == self._displayed_in:
             return
         self.display()
 
