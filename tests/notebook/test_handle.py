@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from kernel_fakes import RecordingComm
 
-from wry import PyWrySettings
+from wry import HtmlContent, PyWrySettings
 from wry.app import PyWry
 from wry.models import PageAsset
 from wry.plugins import get_plugin_manager, hookimpl
@@ -434,3 +436,55 @@ def test_an_event_too_big_for_jupyter_is_reported_by_the_page_and_counted(
         )
     assert handle.rejected == 1
     assert "'app:huge' (12000000 characters)" in caplog.text
+
+
+# -- hot reload ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hot_app(comms: list[RecordingComm]) -> Iterator[PyWry]:
+    application = PyWry(settings=PyWrySettings(transport="notebook", hot_reload=True))
+    try:
+        yield application
+    finally:
+        application.destroy()
+
+
+def save_until_sent(comm: RecordingComm, path: Path, text: str, event: str) -> None:
+    """Save ``path`` until the watcher sends ``event`` carrying the save (it may be starting)."""
+    for _ in range(40):
+        path.write_text(text)
+        if comm.wait_for(lambda: any(event in b["events"] for b in comm.batches()), 0.25):
+            return
+    raise AssertionError(f"{path} was saved 40 times and {event} never left")
+
+
+def content_state_before(comm: RecordingComm, event: str) -> dict[str, Any]:
+    """The ``_content`` a view had when ``event`` reached it (state and batches share a wire)."""
+    state: dict[str, Any] = {}
+    for _msg_type, data in comm.published:  # the comm_open, then state updates and batches
+        if "_content" in data.get("state", {}):
+            state = data["state"]["_content"]
+        elif data.get("method") == "custom" and event in data["content"].get("events", ""):
+            return state
+    raise AssertionError(f"{event} was not sent")
+
+
+@pytest.mark.parametrize(
+    ("files", "event"),
+    [("script_files", '"pywry:refresh"'), ("css_files", '"pywry:inject-css"')],
+)
+def test_a_saved_file_is_in_the_state_views_mount_before_the_views_hear_of_it(
+    hot_app: PyWry, tmp_path: Path, files: str, event: str
+) -> None:
+    saved = tmp_path / "saved.txt"
+    saved.write_text("/* v1 */")
+    _handle, comm = show(hot_app, HtmlContent(html="<p>x</p>", **{files: [str(saved)]}))
+    view_appears(comm)
+    save_until_sent(comm, saved, "/* v2 */", event)
+    # a script remounts the state, and so do views that render later: it holds the saved file
+    state = content_state_before(comm, event)
+    key, text = ("scripts", "code") if files == "script_files" else ("css", "css")
+    assert [asset[text] for asset in state["payload"][key]] == ["/* v2 */"]
+    assert state["version"] > 1
+    assert {e["type"] for e in comm.events()} == {event.strip('"')}  # CSS: restyled in place

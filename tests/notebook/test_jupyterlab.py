@@ -390,19 +390,21 @@ def test_two_apps_may_show_the_same_label_and_each_widget_gets_its_own_events(
     assert nb.page.console_errors == []
 
 
-def test_hot_reload_restyles_the_view_from_the_watcher_thread(
+def test_hot_reload_restyles_the_view_and_remounts_it_with_a_saved_script(
     notebook: Callable[..., LabPage], tmp_path: Path
 ) -> None:
-    """A CSS file change reaches the view (emitted from the watcher thread, not a cell)."""
-    css = tmp_path / "style.css"
+    """Changes reach the view from the watcher thread: CSS in place, a script by a remount."""
+    css, script = tmp_path / "style.css", tmp_path / "app.js"
     css.write_text("#box { margin-left: 11px; }")
+    script.write_text("root.querySelector('#box').textContent = 'script v1';")
     log = KernelLog(tmp_path / "log.jsonl")
     nb = notebook(
         cells(
             log.path,
             "from wry import HtmlContent\n"
             "hot = PyWry(hot_reload=True)\n"
-            f"h = hot.show(HtmlContent(html='<div id=\"box\">box</div>', css_files=[{str(css)!r}]),"
+            "h = hot.show(HtmlContent(html='<div id=\"box\">box</div>',"
+            f" css_files=[{str(css)!r}], script_files=[{str(script)!r}]),"
             " height=80, callbacks={'pywry:ready': lambda d, t, l: record('ready', label=l)})\n"
             "record('shown', label=h.label)\n",
         )
@@ -412,9 +414,14 @@ def test_hot_reload_restyles_the_view_from_the_watcher_thread(
     log.wait("ready")
     box = f"document.querySelector(\"[data-wry-label='{label}'] #box\")"
     nb.page.wait_for_function(f"() => getComputedStyle({box}).marginLeft === '11px'")
+    nb.page.wait_for_function(f"() => {box}.textContent === 'script v1'")
     css.write_text("#box { margin-left: 23px; }")
     nb.page.wait_for_function(f"() => getComputedStyle({box}).marginLeft === '23px'")
     assert log.entries("ready") == [{"kind": "ready", "label": label}]  # restyled, not remounted
+    script.write_text("root.querySelector('#box').textContent = 'script v2';")
+    log.wait("ready", 2)  # pywry:refresh remounted the view: with the saved script and CSS
+    nb.page.wait_for_function(f"() => {box} && {box}.textContent === 'script v2'")
+    assert nb.page.evaluate(f"() => getComputedStyle({box}).marginLeft") == "23px"
 
 
 GAP = (

@@ -64,6 +64,7 @@ class NotebookWidget(BaseWidget):
         super().__init__(app, label)
         self.content = content
         self._content_version = 1
+        self._content_lock = threading.Lock()
         self.widget = WryWidget(
             label=label,
             theme=theme,
@@ -100,10 +101,31 @@ class NotebookWidget(BaseWidget):
         self.content = HtmlContent.of(content)
         self.app._watch_content(self)
         payload = content_payload(self.content)
-        self._content_version += 1
-        version = self._content_version
-        self.widget._content = {"version": version, "payload": payload}
+        version = self._set_content_state(payload)
         self._send(encode_event("pywry:update-content", {**payload, "version": version}))
+
+    def reload_content(self) -> None:
+        """Read the content's files again into the state that views mount (hot reload).
+
+        A view that renders later, or remounts on ``pywry:refresh``, then shows the files as
+        saved, not as they were at ``show()``. Live views are left alone.
+        """
+        if self.content is None or self.closed:
+            return
+        try:
+            payload = content_payload(self.content)
+        except OSError as exc:  # one of its files is mid-save or gone: keep the last state
+            log.warning("%r: cannot read the content's files again: %s", self, exc)
+            return
+        self._set_content_state(payload)
+
+    def _set_content_state(self, payload: dict[str, Any]) -> int:
+        """Make ``payload`` the content views mount, under a new version; returns it."""
+        with self._content_lock:
+            self._content_version += 1
+            version = self._content_version
+            self.widget._content = {"version": version, "payload": payload}
+        return version
 
     def display(self) -> None:
         """Show a view of the widget in the current output area."""
