@@ -1,4 +1,4 @@
-"""The hot reload watcher: a folder that vanishes must not end the watch for the others."""
+"""The hot reload watcher: a vanished folder or a restarted watch must not lose saves."""
 
 from __future__ import annotations
 
@@ -55,4 +55,41 @@ def test_a_vanished_folder_does_not_stop_hot_reload_for_the_others(tmp_path: Pat
         edit_until_injected(a, folders["a"] / "style.css")
         assert reloader._thread is not None and reloader._thread.is_alive()
     finally:
+        reloader.stop()
+
+
+class SlowWidget(WatchedWidget):
+    """Its first stylesheet is taken slowly: the watch is busy until ``release`` is set."""
+
+    def __init__(self, label: str, css: Path) -> None:
+        super().__init__(label, css)
+        self.release = threading.Event()
+        self.changed = threading.Condition()
+
+    def inject_css(self, text: str, asset: str) -> None:
+        with self.changed:
+            super().inject_css(text, asset)
+            self.changed.notify_all()
+        self.release.wait(10)
+
+
+def test_a_save_made_while_the_watch_restarts_is_not_lost(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    css = tmp_path / "a" / "style.css"
+    css.write_text("/* 0 */")
+    (tmp_path / "b" / "style.css").write_text("/* b */")
+    a = SlowWidget("a", css)
+    reloader = HotReloader(debounce_ms=20)
+    try:
+        reloader.watch(a)  # type: ignore[arg-type]
+        edit_until_injected(a, css)  # the watcher is now inside a's inject_css
+        css.write_text("/* saved meanwhile */")
+        # a new page's files: the watch stops and starts again with them
+        reloader.watch(WatchedWidget("b", tmp_path / "b" / "style.css"))  # type: ignore[arg-type]
+        a.release.set()
+        with a.changed:
+            assert a.changed.wait_for(lambda: a.injected[-1] == "/* saved meanwhile */", 5)
+    finally:
+        a.release.set()
         reloader.stop()

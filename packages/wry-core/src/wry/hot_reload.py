@@ -8,6 +8,7 @@ implementation here works on every transport: CSS is re-injected with ``pywry:in
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -25,6 +26,9 @@ log = logging.getLogger("wry.hot_reload")
 
 #: Seconds between looks for watched folders that do not exist, and after a failed watch.
 RESCAN_S = 1.0
+
+#: A file's text as last seen, by digest (None: it could not be read).
+Seen = str | None
 
 
 @hookimpl(trylast=True)
@@ -48,6 +52,7 @@ class HotReloader:
         self._changed = threading.Event()
         self._thread: threading.Thread | None = None
         self._missing: set[str] = set()  # watched folders that do not exist (now)
+        self._seen: dict[Path, Seen] = {}  # each watched file as last pushed or shown
         self.delivered = 0
 
     def watch(self, widget: BaseWidget) -> None:
@@ -55,11 +60,17 @@ class HotReloader:
         content = widget.content
         if content is None:
             return
+        files = [
+            (Path(p).resolve(), kind)
+            for kind, paths in (("css", content.css_files), ("script", content.script_files))
+            for p in paths
+        ]
+        seen = {path: _digest(path) for path, _ in files}  # what the page was just given
         with self._lock:
             self._forget_locked(widget)
-            for kind, paths in (("css", content.css_files), ("script", content.script_files)):
-                for p in paths:
-                    self._files[Path(p).resolve()][widget.label] = (widget, kind)
+            for path, kind in files:
+                self._files[path][widget.label] = (widget, kind)
+                self._seen.setdefault(path, seen[path])
         self._restart()
 
     def forget(self, widget: BaseWidget) -> None:
@@ -72,6 +83,7 @@ class HotReloader:
             self._files[path].pop(widget.label, None)
             if not self._files[path]:
                 del self._files[path]
+                self._seen.pop(path, None)
 
     def _restart(self) -> None:
         # watchfiles cannot add paths to a running watch: restart it with the new set.
@@ -82,49 +94,69 @@ class HotReloader:
         self._thread.start()
 
     def _run(self) -> None:
-        import watchfiles
-
         while not self._stop.is_set():
             self._changed.clear()
-            with self._lock:
-                wanted = sorted({str(p.parent) for p in self._files})
-            # a folder that is gone (a temp dir, a checkout) must not end the watch for all
-            dirs = [d for d in wanted if Path(d).is_dir()]
-            for gone in set(wanted) - set(dirs) - self._missing:
-                log.warning("hot reload: %s does not exist; watching it once it does", gone)
-            self._missing = set(wanted) - set(dirs)
+            dirs = self._existing_dirs()
             if not dirs:
                 self._changed.wait(RESCAN_S)
                 continue
-            waits: list[_Settable] = [self._stop, self._changed]
-            if self._missing:
-                waits.append(_Deadline(RESCAN_S))  # look for them again now and then
             try:
-                for changes in watchfiles.watch(
-                    *dirs,
-                    stop_event=_AnyEvent(*waits),
-                    debounce=max(self.debounce_ms, 1),
-                    step=10,
-                    rust_timeout=200,
-                    yield_on_timeout=False,
-                ):
-                    self._deliver({Path(p).resolve() for _, p in changes})
+                self._watch(dirs)
             except Exception:  # a folder removed while watched, say: watch again
                 log.exception("hot reload: watching %s failed; starting again", dirs)
                 self._changed.wait(RESCAN_S)
 
-    def _deliver(self, paths: set[Path]) -> None:
+    def _existing_dirs(self) -> list[str]:
+        """The watched folders that exist; the others are remembered in ``_missing``."""
+        with self._lock:
+            wanted = sorted({str(p.parent) for p in self._files})
+        # a folder that is gone (a temp dir, a checkout) must not end the watch for all
+        dirs = [d for d in wanted if Path(d).is_dir()]
+        for gone in set(wanted) - set(dirs) - self._missing:
+            log.warning("hot reload: %s does not exist; watching it once it does", gone)
+        self._missing = set(wanted) - set(dirs)
+        return dirs
+
+    def _watch(self, dirs: list[str]) -> None:
+        """One watch of ``dirs``, until stopped, given new files, or a missing folder appears.
+
+        Between two watches nothing is watched: once the next one runs, every file whose text
+        differs from what was last pushed is pushed, so a save made in the gap is not lost.
+        """
+        import watchfiles
+
+        stop = _AnyEvent(self._stop, self._changed, _Appeared(self._missing))
+        caught_up = False
+        for changes in watchfiles.watch(
+            *dirs,
+            stop_event=stop,
+            debounce=max(self.debounce_ms, 1),
+            step=10,
+            rust_timeout=200,
+            yield_on_timeout=True,  # the first yield says the watch runs, changes or not
+        ):
+            self._deliver({Path(p).resolve() for _, p in changes})
+            if not caught_up:
+                with self._lock:
+                    watched = set(self._files)
+                self._deliver(watched, only_changed=True)
+                caught_up = True
+
+    def _deliver(self, paths: set[Path], only_changed: bool = False) -> None:
         from wry.plugins import hook
 
         for path in sorted(paths):
             with self._lock:
+                if path not in self._files:  # another file of a watched folder
+                    continue
+            text = self._read(path, quiet=only_changed)
+            with self._lock:
                 targets = list(self._files.get(path, {}).values())
-            if not targets:
-                continue
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as exc:  # deleted or mid-write: the next event brings it back
-                log.warning("hot reload: cannot read %s: %s", path, exc)
+                if not targets:  # forgotten meanwhile
+                    continue
+                before = self._seen.get(path)
+                after = self._seen[path] = None if text is None else _digest_text(text)
+            if text is None or (only_changed and after == before):
                 continue
             for widget, kind in targets:
                 if widget.closed:
@@ -134,6 +166,16 @@ class HotReloader:
                     self.delivered += 1
                 except Exception:
                     log.exception("hot reload of %s into %r failed", path, widget)
+
+    @staticmethod
+    def _read(path: Path, quiet: bool) -> str | None:
+        """The file's text, or None (deleted or mid-write: the next event brings it back)."""
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            if not quiet:
+                log.warning("hot reload: cannot read %s: %s", path, exc)
+            return None
 
     def stop(self) -> None:
         """Stop watching; returns once the thread has ended."""
@@ -146,14 +188,30 @@ class _Settable(Protocol):
     def is_set(self) -> bool: ...
 
 
-class _Deadline:
-    """Set once ``seconds`` have passed."""
+class _Appeared:
+    """Set once one of ``folders`` exists; looks every ``RESCAN_S`` seconds, not every step."""
 
-    def __init__(self, seconds: float) -> None:
-        self._at = time.monotonic() + seconds
+    def __init__(self, folders: set[str]) -> None:
+        self._folders = sorted(folders)
+        self._next_look = time.monotonic() + RESCAN_S
 
     def is_set(self) -> bool:
-        return time.monotonic() >= self._at
+        if not self._folders or time.monotonic() < self._next_look:
+            return False
+        self._next_look = time.monotonic() + RESCAN_S
+        return any(Path(f).is_dir() for f in self._folders)
+
+
+def _digest_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _digest(path: Path) -> Seen:
+    """The digest of the file's text now, or None when it cannot be read."""
+    try:
+        return _digest_text(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 class _AnyEvent:
