@@ -15,6 +15,7 @@ from native_helpers import Recorder, XDisplay, wait_until
 from wry import CheckMenuItemConfig, MenuConfig, MenuItemConfig, PyWry, PyWrySettings, TrayProxy
 from wry.models import TrayConfig
 from wry_native import tray as native_tray
+from wry_native.menus import set_menu_item
 
 
 class RecordingSender:
@@ -149,6 +150,42 @@ def test_tray_menu_handlers_fire_over_dbusmenu_with_every_window_hidden(
         wait_until(lambda: bus.status() == "Active" and "X" in bus.items(), "the reused icon")
     finally:
         again.remove()
+
+
+def test_a_tray_whose_id_is_a_window_label_keeps_its_clicks_and_items(
+    bus_app: tuple[PyWry, str], recorder: Recorder
+) -> None:
+    """Tray ids and window labels are separate names: "main" may be both at once."""
+    app, address = bus_app
+    window_heard = Recorder()
+    window_menu = MenuConfig(
+        id="wm", items=[CheckMenuItemConfig(id="mute", text="Mute window", handler=window_heard)]
+    )
+    handle = app.show(
+        "<p>w</p>", title="main-win", label="main", callbacks={"*": window_heard}, menu=window_menu
+    )
+    tray_menu = MenuConfig(
+        id="tm",
+        items=[
+            MenuItemConfig(id="show", text="Show", handler=recorder),
+            CheckMenuItemConfig(id="mute", text="Mute", handler=recorder),
+        ],
+    )
+    tray = TrayProxy.create(tray_id="main", menu=tray_menu, app=app)
+    try:
+        state = tray.set_menu_item("mute", checked=True)
+        assert (state["checked"], state["count"]) == (True, 1)
+        assert set_menu_item(app, "mute", owner="main")["checked"] is False  # the window's own
+
+        pid = int(handle.runtime.request("ping", {})["pid"])  # type: ignore[attr-defined]
+        bus = wait_until(lambda: TrayOnBus(address, pid), "the tray on the bus")
+        bus.click("Show")
+        assert recorder.wait_for("tray:show") == [{"id": "show"}]
+        assert recorder.events[-1][2] == "main"
+        assert [e for e in window_heard.events if e[0].startswith("tray:")] == []
+    finally:
+        tray.remove()
+        handle.close()
 
 
 def test_destroy_takes_the_tray_away_and_a_gone_tray_says_why(

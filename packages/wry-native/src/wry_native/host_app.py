@@ -388,8 +388,12 @@ class HostApp:
             return {label: window.native for label, window in self._windows.items()}
 
     def emit_to_parent(self, label: str, event_type: str, data: Any) -> None:
-        """Report an event for ``label`` (a window label, or e.g. a tray id) to the parent."""
+        """Report an event for window ``label`` to the parent."""
         self.out.write(wire.event_line(label, event_type, data))
+
+    def emit_tray_to_parent(self, tray_id: str, event_type: str, data: Any) -> None:
+        """Report an event of tray ``tray_id`` (a window may have the same name as its label)."""
+        self.out.write(wire.tray_event_line(tray_id, event_type, data))
 
     def _build(self, url: str, **kwargs: Any) -> HostWindow:
         assert self.app is not None

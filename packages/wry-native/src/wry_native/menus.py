@@ -111,10 +111,12 @@ def set_menu_item(
     checked: bool | None = None,
     accelerator: str | None = None,
     owner: str | None = None,
+    owner_kind: str = "window",
 ) -> dict[str, Any]:
-    """Change an item everywhere it is shown (or only in window/tray ``owner``).
+    """Change an item in every window showing it (or only in window ``owner``).
 
-    ``sender`` is the ``PyWry`` app (or a native runtime).
+    ``sender`` is the ``PyWry`` app (or a native runtime). A tray's items change with
+    ``owner_kind="tray"`` (what ``tray.set_menu_item`` does): a tray id may also be a label.
 
     Returns the item's state afterwards (``text``, ``enabled``, ``checked`` for check items,
     ``count`` = how many shown copies changed). An unknown id raises.
@@ -131,6 +133,6 @@ def set_menu_item(
 
         sender = runtime_for(sender)
     result: dict[str, Any] = sender.request(
-        "menu_item", {"id": item_id, "owner": owner, "changes": changes}
+        "menu_item", {"id": item_id, "owner": owner, "owner_kind": owner_kind, "changes": changes}
     )
     return result

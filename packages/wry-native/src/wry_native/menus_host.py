@@ -29,7 +29,8 @@ from pytauri.menu import (
 
 log = logging.getLogger("wry_native.menus")
 
-#: emit(owner, event_type, data): window clicks use the window label, tray clicks the tray id.
+#: emit(owner, event_type, data): window clicks use the window label, tray clicks the tray id
+#: (the parent hears them on separate lines, so the two names never mix).
 Emit = Callable[[str, str, dict[str, Any]], None]
 
 WINDOW, TRAY = "window", "tray"
@@ -168,17 +169,28 @@ class MenuHost:
     # -- run-time changes ----------------------------------------------------------------------
 
     def update_item(
-        self, item_id: str, changes: dict[str, Any], owner: str | None = None
+        self,
+        item_id: str,
+        changes: dict[str, Any],
+        owner: str | None = None,
+        owner_kind: str = WINDOW,
     ) -> dict[str, Any]:
-        """Apply ``text``/``enabled``/``checked``/``accelerator`` to every copy of ``item_id``."""
+        """Apply ``text``/``enabled``/``checked``/``accelerator`` to every copy of ``item_id``.
+
+        Only copies of ``owner_kind`` count: a tray and a window may share a name.
+        """
+        if owner_kind not in self._emit:
+            raise ValueError(f"owner_kind must be {WINDOW!r} or {TRAY!r}, not {owner_kind!r}")
         with self._lock:
             copies = [
                 s
                 for s in self._shown.values()
-                if s.item_id == item_id and (owner is None or s.owner == owner)
+                if s.item_id == item_id
+                and s.owner_kind == owner_kind
+                and (owner is None or s.owner == owner)
             ]
         if not copies:
-            where = f" in {owner!r}" if owner else ""
+            where = f" in {owner_kind} {owner!r}" if owner else ""
             raise LookupError(f"no menu item {item_id!r} is shown{where}")
         for shown in copies:
             _apply(shown, changes)
@@ -248,7 +260,9 @@ def _apply(shown: _Shown, changes: dict[str, Any]) -> None:
 def register(host: Any) -> None:
     """Host extension: menu commands, app menu for new windows, cleanup on close."""
     assert host.app is not None
-    menus = MenuHost(host.app, host.emit_to_parent, host.emit_to_parent, windows=host.user_windows)
+    menus = MenuHost(
+        host.app, host.emit_to_parent, host.emit_tray_to_parent, windows=host.user_windows
+    )
     host.menus = menus
 
     def set_menu(message: dict[str, Any]) -> dict[str, Any]:
@@ -259,7 +273,9 @@ def register(host: Any) -> None:
         return {"count": menus.set_app_menu(message["menu"])}
 
     def menu_item(message: dict[str, Any]) -> dict[str, Any]:
-        return menus.update_item(message["id"], message.get("changes") or {}, message.get("owner"))
+        changes = message.get("changes") or {}
+        kind = message.get("owner_kind") or WINDOW
+        return menus.update_item(message["id"], changes, message.get("owner"), kind)
 
     def on_window(event: str, label: str, native: Any) -> None:
         if event == "created":

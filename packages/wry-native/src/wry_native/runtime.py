@@ -78,9 +78,9 @@ class NativeRuntime:
         self._closing: dict[str, str] = {}
         self._pending_lock = threading.Lock()
         self._handles: dict[str, BaseWidget] = {}
-        #: ``sink(label, events) -> bool`` for events whose label is no window (a tray id,
-        #: say); the first sink that returns True has taken them.
-        self.sinks: list[Callable[[str, list[dict[str, Any]]], bool]] = []
+        #: ``sink(tray_id, events) -> bool`` for tray events (never a window's, even when a
+        #: label is the same name); the first sink that returns True has taken them.
+        self.tray_sinks: list[Callable[[str, list[dict[str, Any]]], bool]] = []
         #: The app-wide menu spec (``set_menu`` with no label); a successor child gets it too.
         self.app_menu: dict[str, Any] | None = None
         #: ``callback(reason)`` once the child has exited (trays mark themselves gone).
@@ -415,6 +415,9 @@ class NativeRuntime:
                 self._window_closed(label, (message.get("data") or {}).get("reason", "closed"))
             else:
                 self._enqueue(label, [{"type": event_type, "data": message.get("data")}])
+        elif kind == "tray_event":
+            event = {"type": message.get("event_type"), "data": message.get("data")}
+            self._events.put(("tray", (message.get("tray_id"), None, [event])))
         elif kind == "ready":
             self._ready.set()
         elif kind is None:
@@ -494,6 +497,8 @@ class NativeRuntime:
                     self._events_out += len(rest)
                 if kind == "closed":
                     self._close_handle(label, handle, rest)
+                elif kind == "tray":
+                    self._deliver_tray(label, rest)
                 else:
                     self._deliver(label, handle, rest)
             except Exception:
@@ -505,13 +510,17 @@ class NativeRuntime:
             self.unregister(label, handle)
             handle.mark_closed(reason)
 
+    def _deliver_tray(self, tray_id: Any, events: list[dict[str, Any]]) -> None:
+        """Hand a tray's events to the tray sinks (never to a window of that label)."""
+        for sink in self.tray_sinks:
+            if sink(tray_id, events):
+                return
+        self.rejected += 1
+        log.warning("events for unknown tray %r dropped", tray_id)
+
     def _deliver(self, label: Any, handle: BaseWidget | None, events: Any) -> None:
         if handle is not None and self._handle(label) is not handle:
             handle = None  # its window closed since: the events are for no one
-        if handle is None and isinstance(events, list):
-            for sink in self.sinks:
-                if sink(label, events):
-                    return
         if handle is None or not isinstance(events, list):
             self.rejected += 1
             log.warning("events for unknown window %r dropped", label)

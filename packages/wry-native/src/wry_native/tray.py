@@ -1,9 +1,10 @@
 """System-tray icons, parent side: what ``TrayProxy`` drives through the ``wry_create_tray`` hook.
 
 The icon lives in the child host (``tray_host``). Its menu is a ``MenuConfig`` like any other;
-a click on item ``x`` arrives here as event ``tray:x`` for label = the tray id and runs the
-item's handler as ``handler(data, "tray:x", tray_id)``. Icons keep working while every window
-is hidden, because the child host stays up while it has trays or windows.
+a click on item ``x`` arrives here as tray event ``tray:x`` (a line of its own, apart from
+window events) and runs the item's handler as ``handler(data, "tray:x", tray_id)``. Icons keep
+working while every window is hidden, because the child host stays up while it has trays or
+windows.
 
 Linux has no tray click events (libayatana-appindicator exports a StatusNotifierItem whose
 Activate method does not exist), and no tooltip. ``capabilities()`` says so, and
@@ -125,7 +126,9 @@ class NativeTray:
         """Change ``text``/``enabled``/``checked``/``accelerator`` of one item of this menu."""
         from wry_native.menus import set_menu_item
 
-        return set_menu_item(self._sender, item_id, owner=self.tray_id, **changes)
+        return set_menu_item(
+            self._sender, item_id, owner=self.tray_id, owner_kind="tray", **changes
+        )
 
     def remove(self) -> None:
         """Take the icon away (it is hidden: Tauri on Linux keeps the DBus item exported)."""
@@ -218,8 +221,8 @@ def wry_create_tray(app: Any, tray: TrayConfig) -> NativeTray:
     from wry_native.transport import runtime_for
 
     runtime = runtime_for(app)  # app.destroy() ends the host, and the icon with it
-    if _sink not in runtime.sinks:
-        runtime.sinks.append(_sink)
+    if _sink not in runtime.tray_sinks:
+        runtime.tray_sinks.append(_sink)
         runtime.exit_callbacks.append(lambda reason: host_exited(runtime, reason))
     return NativeTray.create(runtime, tray)
 

@@ -111,6 +111,12 @@ def event_line(label: str, event_type: str, data: Any) -> str:
     return dumps({"type": "event", "label": label, "event_type": event_type, "data": data}) + "\n"
 
 
+def tray_event_line(tray_id: str, event_type: str, data: Any) -> str:
+    """A tray's event: its own type, so a tray id never reaches the window of that label."""
+    message = {"type": "tray_event", "tray_id": tray_id, "event_type": event_type, "data": data}
+    return dumps(message) + "\n"
+
+
 def events_line(label: str, raw_batch: str) -> str:
     """A batch of page events, pasted verbatim; ``type`` and ``label`` come last so they win."""
     return f'{{"events":{raw_batch},"type":"events","label":{json.dumps(label)}}}\n'
