@@ -84,14 +84,18 @@ def test_menu_handlers_run_and_replacing_the_menu_replaces_them() -> None:
 # -- a real tray on a private session bus ----------------------------------------------------------
 
 
+def bus_host_app() -> PyWry:
+    """A native app of this module's child host (a distinct setting gives it its own)."""
+    return PyWry(PyWrySettings(transport="native", warm_windows=0))
+
+
 @pytest.fixture(scope="module")
 def bus_app(
     x_display: XDisplay, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[PyWry, str]]:
     """A native app whose child host talks to a private session bus."""
     with hosts_on_private_bus(tmp_path_factory.mktemp("bus")) as address:
-        # A distinct setting gives this module its own child host, started on this bus.
-        application = PyWry(PyWrySettings(transport="native", warm_windows=0))
+        application = bus_host_app()  # its host starts on this bus
         try:
             yield application, address
         finally:
@@ -186,6 +190,63 @@ def test_a_tray_whose_id_is_a_window_label_keeps_its_clicks_and_items(
     finally:
         tray.remove()
         handle.close()
+
+
+def ping_menu(recorder: Recorder) -> MenuConfig:
+    return MenuConfig(id="p", items=[MenuItemConfig(id="ping", text="Ping", handler=recorder)])
+
+
+def test_destroying_an_app_leaves_another_apps_tray_and_host(
+    bus_app: tuple[PyWry, str], recorder: Recorder
+) -> None:
+    """A tray-only app (every window closed) outlives an unrelated app's ``destroy()``."""
+    from wry_native.runtime import get_runtime
+
+    app, address = bus_app
+    tray = TrayProxy.create(tray_id="keeper", menu=ping_menu(recorder), app=app)
+    try:
+        other = PyWry(PyWrySettings(transport="native", warm_windows=1))  # a host of its own
+        other_runtime = other.show("<p>other</p>", title="other").runtime  # type: ignore[attr-defined]
+        other.destroy()
+        assert not other_runtime.alive  # what the destroyed app used goes
+        tray.set_title("still here")
+        bus = wait_until(lambda: TrayOnBus(address, get_runtime(app.settings).pid or 0), "tray")
+        bus.click("Ping")
+        assert recorder.wait_for("tray:ping") == [{"id": "ping"}]
+    finally:
+        tray.remove()
+
+
+def test_a_shared_host_stays_for_another_apps_window_or_tray(
+    bus_app: tuple[PyWry, str], recorder: Recorder
+) -> None:
+    """Apps with the same settings share a host: a destroy takes only that app's own part."""
+    app, address = bus_app
+    window_app = bus_host_app()
+    handle = window_app.show("<p>stays</p>", title="stays")
+    runtime = handle.runtime  # type: ignore[attr-defined]
+    tray_app = bus_host_app()
+    kept = None
+    try:
+        owned = TrayProxy.create(tray_id="owned", menu=ping_menu(recorder), app=tray_app)
+        bus = wait_until(lambda: TrayOnBus(address, runtime.pid or 0), "the tray on the bus")
+        tray_app.destroy()  # its tray goes; the host stays for the other app's window
+        assert runtime.alive and not handle.closed
+        with pytest.raises(RuntimeError, match="removed"):
+            owned.set_title("gone")
+        wait_until(lambda: bus.status() == "Passive", "the destroyed app's icon hidden")
+
+        kept = TrayProxy.create(tray_id="kept", menu=ping_menu(recorder), app=app)
+        window_app.destroy()  # its window goes; the host stays for app's tray
+        assert runtime.alive and handle.closed
+        wait_until(lambda: bus.status() == "Active", "the kept icon shown")
+        bus.click("Ping")
+        assert recorder.wait_for("tray:ping") == [{"id": "ping"}]
+    finally:
+        tray_app.destroy()
+        window_app.destroy()
+        if kept is not None:
+            kept.remove()
 
 
 def test_destroy_takes_the_tray_away_and_a_gone_tray_says_why(

@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import IO, TYPE_CHECKING, Any
@@ -578,29 +578,32 @@ def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
         return runtime
 
 
-def stop_idle() -> None:
-    """Stop the child hosts that have no window left, and their tray icons with them.
+def stop_unused(
+    runtimes: Iterable[NativeRuntime], busy: Callable[[NativeRuntime], bool]
+) -> list[NativeRuntime]:
+    """Stop those of ``runtimes`` with no window left that are not ``busy``; return the rest.
 
-    ``PyWry.destroy`` calls it: the seed's tray "Quit" handler is ``app.destroy()``. Another
-    app's windows keep their host.
+    ``PyWry.destroy`` passes the hosts its app used: a host with any window, or one ``busy``
+    says another app still needs (its tray), stays; the next ``show()`` starts a fresh one.
     """
     with _runtimes_lock:
-        idle = [rt for rt in _all if not rt.labels]
+        idle = [rt for rt in runtimes if not rt.labels and not busy(rt)]
         for key, rt in list(_runtimes.items()):
             if rt in idle:
                 del _runtimes[key]
-    for runtime in idle:
-        try:
-            runtime.stop()
-        except Exception:
-            log.exception("stopping the native host failed")
+    _stop_each(idle)
+    return [rt for rt in runtimes if rt not in idle]
 
 
 def stop_all() -> None:
-    """Stop every child host (at exit, and by ``PyWry.destroy`` through the transport)."""
+    """Stop every child host (at exit, and by tests)."""
     with _runtimes_lock:
         runtimes = list(_all)
         _runtimes.clear()
+    _stop_each(runtimes)
+
+
+def _stop_each(runtimes: Iterable[NativeRuntime]) -> None:
     for runtime in runtimes:
         try:
             runtime.stop()

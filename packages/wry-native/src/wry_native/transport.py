@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import threading
+import weakref
 from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from wry.page import bridge_bundle, render_page, script_tag
 from wry.transport import ShowOptions, Transport, has_display
+from wry_native import tray
 from wry_native.handle import NativeWindowHandle
-from wry_native.runtime import NativeRuntime, get_runtime, stop_idle
+from wry_native.runtime import NativeRuntime, get_runtime, stop_unused
 
 if TYPE_CHECKING:
     from wry.app import PyWry
@@ -37,19 +40,48 @@ def native_page(content: HtmlContent, label: str, theme: str, title: str) -> str
     )
 
 
+#: The child hosts each app used: its ``destroy()`` considers stopping those and no others.
+_used: weakref.WeakKeyDictionary[PyWry, set[NativeRuntime]] = weakref.WeakKeyDictionary()
+_used_lock = threading.Lock()
+
+
 def runtime_for(app: PyWry | None) -> NativeRuntime:
     """The child host for ``app`` (a plain ``PyWry()``'s when None), which ``app.destroy()``
-    then stops with the rest: for what a host shows without a window (a tray, an app menu)."""
+    then considers stopping: for what a host shows without a window (a tray, an app menu)."""
     if app is None:
         return get_runtime(None)
-    app.use_transport(NativeTransport())
-    return get_runtime(app.settings)
+    app.use_transport(NativeTransport(app))
+    return _used_by(app, get_runtime(app.settings))
+
+
+def _used_by(app: PyWry, runtime: NativeRuntime) -> NativeRuntime:
+    with _used_lock:
+        _used.setdefault(app, set()).add(runtime)
+    return runtime
+
+
+def release(app: PyWry) -> None:
+    """``app.destroy()``: stop the hosts ``app`` used that nothing else needs any more.
+
+    A host stays while it has a window, or another app's tray; ``app``'s own trays leave
+    it then. Hosts ``app`` never used are left alone.
+    """
+    with _used_lock:
+        runtimes = _used.pop(app, set())
+    kept = stop_unused(runtimes, lambda runtime: tray.kept_by_another_app(runtime, app))
+    for runtime in kept:
+        if runtime.alive:
+            tray.remove_trays_of(app, runtime)
 
 
 class NativeTransport(Transport):
     """OS windows through pytauri-wheel, in one child process per settings."""
 
     name = "native"
+
+    def __init__(self, app: PyWry | None = None) -> None:
+        #: The app this instance serves (a fresh instance per ``show()``): ``shutdown`` releases it.
+        self._app = weakref.ref(app) if app is not None else None
 
     def unavailable_reason(self) -> str | None:
         """No display, or pytauri-wheel missing."""
@@ -61,7 +93,8 @@ class NativeTransport(Transport):
 
     def create(self, app: PyWry, content: HtmlContent, options: ShowOptions) -> NativeWindowHandle:
         """Open a window; events sent before its page listens are held and then delivered."""
-        runtime = get_runtime(app.settings)
+        self._app = weakref.ref(app)
+        runtime = _used_by(app, get_runtime(app.settings))
         handle = NativeWindowHandle(app, options.label, runtime, options.theme, options.title)
         runtime.register(handle)
         fields = {
@@ -84,5 +117,7 @@ class NativeTransport(Transport):
         return handle
 
     def shutdown(self) -> None:
-        """Stop the child hosts no other app still shows windows in (all of them at exit)."""
-        stop_idle()
+        """``PyWry.destroy``: stop the hosts this app used that no other app needs (``release``)."""
+        app = self._app() if self._app is not None else None
+        if app is not None:
+            release(app)

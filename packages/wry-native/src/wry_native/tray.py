@@ -17,6 +17,7 @@ import base64
 import logging
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,8 +65,10 @@ def encode_icon(icon: str | Path | bytes | None) -> str | None:
 class NativeTray:
     """Controls one tray icon in the child host; ``TrayProxy`` forwards its methods here."""
 
-    def __init__(self, sender: CommandSender, config: TrayConfig) -> None:
+    def __init__(self, sender: CommandSender, config: TrayConfig, owner: Any = None) -> None:
         self._sender = sender
+        #: The app that made the icon (``TrayProxy.create(app=...)``): its destroy removes it.
+        self._owner = weakref.ref(owner) if owner is not None else None
         self.tray_id = config.tray_id
         self.callbacks = CallbackRegistry()
         self._removers: list[Callable[[], None]] = []
@@ -77,12 +80,12 @@ class NativeTray:
     # -- creation ---------------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, sender: CommandSender, config: TrayConfig) -> NativeTray:
-        """Show a new icon; a duplicate id raises."""
+    def create(cls, sender: CommandSender, config: TrayConfig, owner: Any = None) -> NativeTray:
+        """Show a new icon for app ``owner`` (None: no app); a duplicate id raises."""
         with _lock:
             if config.tray_id in _trays and not _trays[config.tray_id].removed:
                 raise ValueError(f"a tray icon with id {config.tray_id!r} already exists")
-        tray = cls(sender, config)
+        tray = cls(sender, config, owner)
         sender.request(
             "tray_create",
             {
@@ -97,6 +100,11 @@ class NativeTray:
         with _lock:
             _trays[config.tray_id] = tray
         return tray
+
+    @property
+    def owner(self) -> Any:
+        """The app that made the icon while it lives (None: made without ``app=``)."""
+        return self._owner() if self._owner is not None else None
 
     # -- changes -----------------------------------------------------------------------------------
 
@@ -203,6 +211,30 @@ def dispatch_tray_event(tray_id: str, event_type: str, data: Any) -> bool:
     return True
 
 
+def trays_on(sender: CommandSender) -> list[NativeTray]:
+    """The icons shown by the child host behind ``sender``."""
+    with _lock:
+        return [t for t in _trays.values() if t._sender is sender]
+
+
+def kept_by_another_app(sender: CommandSender, app: Any) -> bool:
+    """Whether an app other than ``app`` still has an icon in ``sender``'s host.
+
+    An icon made without ``app=`` belongs to no app: it keeps no host from being stopped.
+    """
+    return any(t.owner is not None and t.owner is not app for t in trays_on(sender))
+
+
+def remove_trays_of(app: Any, sender: CommandSender) -> None:
+    """Remove ``app``'s icons from a host that stays up for other apps."""
+    for tray in trays_on(sender):
+        if tray.owner is app:
+            try:
+                tray.remove()
+            except Exception:
+                log.exception("removing tray icon %r failed", tray.tray_id)
+
+
 def host_exited(sender: CommandSender, reason: str) -> None:
     """The child host behind ``sender`` exited, taking its icons along: mark them gone."""
     with _lock:
@@ -220,11 +252,11 @@ def wry_create_tray(app: Any, tray: TrayConfig) -> NativeTray:
     """Show ``tray`` through the native child host (started if needed)."""
     from wry_native.transport import runtime_for
 
-    runtime = runtime_for(app)  # app.destroy() ends the host, and the icon with it
+    runtime = runtime_for(app)  # app.destroy() removes the icon (and ends the host if unused)
     if _sink not in runtime.tray_sinks:
         runtime.tray_sinks.append(_sink)
         runtime.exit_callbacks.append(lambda reason: host_exited(runtime, reason))
-    return NativeTray.create(runtime, tray)
+    return NativeTray.create(runtime, tray, owner=app)
 
 
 def _sink(label: str, events: list[dict[str, Any]]) -> bool:
