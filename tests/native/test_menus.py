@@ -17,6 +17,7 @@ from wry import (
     PyWry,
     SubmenuConfig,
 )
+from wry.models import MenuItem
 from wry_native.menus import menu_spec, set_menu_item
 
 
@@ -39,6 +40,11 @@ def editor_menu() -> MenuConfig:
             )
         ],
     )
+
+
+def file_menu(menu_id: str, *items: MenuItem) -> MenuConfig:
+    """A menu with one "File" submenu holding ``items``."""
+    return MenuConfig(id=menu_id, items=[SubmenuConfig(text="File", items=list(items))])
 
 
 # -- the spec (no window needed) -----------------------------------------------------------------
@@ -171,17 +177,7 @@ def test_menubar_clicks_and_accelerators_reach_the_right_window(
 def test_app_wide_menu_reaches_windows_opened_later_even_after_a_host_crash(
     app: PyWry, x_display: XDisplay, recorder: Recorder
 ) -> None:
-    app.set_menu(
-        MenuConfig(
-            id="global",
-            items=[
-                SubmenuConfig(
-                    text="File",
-                    items=[MenuItemConfig(id="about", text="About", handler=recorder)],
-                )
-            ],
-        )
-    )
+    app.set_menu(file_menu("global", MenuItemConfig(id="about", text="About", handler=recorder)))
     later = app.show("<p>later</p>", title="menus-later")
     try:
         wid = _window_id(x_display, "menus-later")
@@ -206,3 +202,38 @@ def test_app_wide_menu_reaches_windows_opened_later_even_after_a_host_crash(
         assert recorder.events[-1][2] == reborn.label
     finally:
         reborn.close()
+
+
+def test_app_menu_changes_and_check_clicks_reach_windows_opened_later(
+    app: PyWry, x_display: XDisplay, recorder: Recorder
+) -> None:
+    """The app-wide menu is one menu: a window opened later shows its current state."""
+    save_item = MenuItemConfig(id="save", text="Save")
+    wrap_item = CheckMenuItemConfig(id="wrap", text="Wrap", handler=recorder)
+    app.set_menu(file_menu("stateful", save_item, wrap_item))
+    set_menu_item(app, "save", text="Save as...")  # no window yet: the menu still changes
+    opened = [app.show("<p>first</p>", title="menus-first")]
+    try:
+        set_menu_item(app, "save", enabled=False)
+        set_menu_item(app, "wrap", checked=True)
+        opened.append(app.show("<p>second</p>", title="menus-second"))
+        save = set_menu_item(app, "save", owner=opened[1].label)
+        assert (save["text"], save["enabled"]) == ("Save as...", False)
+        assert set_menu_item(app, "wrap", owner=opened[1].label)["checked"] is True
+
+        wid = _window_id(x_display, "menus-second")
+        x_display.run("xdotool", "windowactivate", "--sync", wid)
+        _open_file_menu(x_display, wid)
+        x_display.run("xdotool", "mousemove", "--window", wid, "40", "62", "click", "1")
+        assert recorder.wait_for("menu:wrap") == [{"id": "wrap", "checked": False}]
+        opened.append(app.show("<p>third</p>", title="menus-third"))
+        assert set_menu_item(app, "wrap", owner=opened[2].label)["checked"] is False
+
+        opened[2].runtime.kill()  # type: ignore[attr-defined]  # a fresh host: the same state
+        opened.append(app.show("<p>reborn</p>", title="menus-reborn2"))
+        save = set_menu_item(app, "save", owner=opened[3].label)
+        assert (save["text"], save["enabled"]) == ("Save as...", False)
+        assert set_menu_item(app, "wrap", owner=opened[3].label)["checked"] is False
+    finally:
+        for handle in opened:
+            handle.close()

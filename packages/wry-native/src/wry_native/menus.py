@@ -8,6 +8,7 @@ Tray menus use the same spec; their clicks arrive as ``tray:<item id>`` (see ``w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from wry.models import (
@@ -75,6 +76,34 @@ def _item_spec(item: MenuItem) -> dict[str, Any]:
         f"unsupported menu item {item!r}: use MenuItemConfig, CheckMenuItemConfig, "
         "SubmenuConfig or PredefinedMenuItemConfig"
     )
+
+
+#: What a run-time change may set in an item's spec, and how the value is read.
+_CHANGEABLE: dict[str, dict[str, Callable[[Any], Any]]] = {
+    ITEM: {"text": str, "enabled": bool, "accelerator": lambda v: v},
+    CHECK: {"text": str, "enabled": bool, "accelerator": lambda v: v, "checked": bool},
+    SUBMENU: {"text": str, "enabled": bool},
+}
+
+
+def spec_items(items: list[dict[str, Any]], item_id: str) -> list[dict[str, Any]]:
+    """The specs in ``items`` (submenus included) whose id is ``item_id``."""
+    found: list[dict[str, Any]] = []
+    for spec in items:
+        if spec.get("id") == item_id:
+            found.append(spec)
+        if spec.get("kind") == SUBMENU:
+            found += spec_items(spec["items"], item_id)
+    return found
+
+
+def record_changes(spec: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Keep a run-time change in an item's spec, so menus built from it later show it."""
+    if "checked" in changes and spec["kind"] != CHECK:
+        raise ValueError(f"menu item {spec.get('id')!r} is not a check item")
+    for key, read in _CHANGEABLE.get(spec["kind"], {}).items():
+        if key in changes:
+            spec[key] = read(changes[key])
 
 
 def _check_id(item_id: str) -> str:

@@ -4,7 +4,8 @@ Tauri calls every menu listener for every click, with only the item's id. To kno
 click came from, each window (and each tray) gets its *own* native copy of a menu whose items
 carry private ids (``wry-m<n>``); the table here maps a private id back to the owner and the
 user's item id. An app-wide menu is therefore copied into every window that has no menu of its
-own, including windows created later (``attach_new_window``).
+own, including windows created later (``attach_new_window``), which are built from the app-wide
+spec as run-time changes and check clicks left it.
 
 Runs in the child process only (imports pytauri).
 """
@@ -26,6 +27,9 @@ from pytauri.menu import (
     PredefinedMenuItem,
     Submenu,
 )
+
+from wry_native import wire
+from wry_native.menus import CHECK, record_changes, spec_items
 
 log = logging.getLogger("wry_native.menus")
 
@@ -56,8 +60,11 @@ class MenuHost:
         emit_window: Emit,
         emit_tray: Emit,
         windows: Callable[[], dict[str, Any]] | None = None,
+        app_menu_changed: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self._app = app_handle
+        #: Told the app-wide spec after each change, so the parent can give it to a new host.
+        self._app_menu_changed = app_menu_changed or (lambda spec: None)
         self._windows = windows or (lambda: dict(Manager.webview_windows(app_handle)))
         self._emit = {WINDOW: emit_window, TRAY: emit_tray}
         self._lock = threading.RLock()
@@ -189,21 +196,25 @@ class MenuHost:
                 and s.owner_kind == owner_kind
                 and (owner is None or s.owner == owner)
             ]
-        if not copies:
+            app_wide = owner is None and owner_kind == WINDOW
+            specs = self._record_app_change(item_id, changes) if app_wide else []
+        if not copies and not specs:
             where = f" in {owner_kind} {owner!r}" if owner else ""
             raise LookupError(f"no menu item {item_id!r} is shown{where}")
         for shown in copies:
             _apply(shown, changes)
-        first = copies[0]
-        state: dict[str, Any] = {
-            "id": item_id,
-            "text": first.native.text(),
-            "enabled": first.native.is_enabled() if hasattr(first.native, "is_enabled") else True,
-            "count": len(copies),
-        }
-        if first.check:
-            state["checked"] = first.native.is_checked()
-        return state
+        return _state(item_id, copies) if copies else _spec_state(specs[0])
+
+    def _record_app_change(self, item_id: str, changes: dict[str, Any]) -> list[dict[str, Any]]:
+        """Keep a change of an app-wide item in the spec later windows are built from."""
+        if self._app_spec is None:
+            return []
+        specs = spec_items(self._app_spec["items"], item_id)
+        for spec in specs:
+            record_changes(spec, changes)
+        if specs:
+            self._app_menu_changed(self._app_spec)
+        return specs
 
     # -- clicks --------------------------------------------------------------------------------
 
@@ -230,17 +241,45 @@ class MenuHost:
         self._emit[owner_kind](owner, event_type, data)
 
     def _sync_checked(self, clicked: _Shown, checked: bool) -> None:
-        # Copies of the same app-wide check item in other windows show the same state.
+        # Copies of an app-wide check item in other windows, and windows opened later, show
+        # the state of the one clicked. A window's or a tray's own menu is its own.
+        if not self._app_wide(clicked):
+            return
         for shown in self._shown.values():
             if (
                 shown is not clicked
                 and shown.check
                 and shown.item_id == clicked.item_id
-                and shown.owner_kind == clicked.owner_kind
-                and shown.owner not in self._window_specs
-                and clicked.owner not in self._window_specs
+                and self._app_wide(shown)
             ):
                 shown.native.set_checked(checked)
+        self._record_app_change(clicked.item_id, {"checked": checked})
+
+    def _app_wide(self, shown: _Shown) -> bool:
+        """Whether ``shown`` is a copy of the app-wide menu."""
+        return shown.owner_kind == WINDOW and shown.owner not in self._window_specs
+
+
+def _state(item_id: str, copies: list[_Shown]) -> dict[str, Any]:
+    """An item's state as its first changed copy shows it."""
+    native = copies[0].native
+    state: dict[str, Any] = {
+        "id": item_id,
+        "text": native.text(),
+        "enabled": native.is_enabled() if hasattr(native, "is_enabled") else True,
+        "count": len(copies),
+    }
+    if copies[0].check:
+        state["checked"] = native.is_checked()
+    return state
+
+
+def _spec_state(spec: dict[str, Any]) -> dict[str, Any]:
+    """An app-wide item's state while no window shows it."""
+    state = {"id": spec["id"], "text": spec["text"], "enabled": spec["enabled"], "count": 0}
+    if spec["kind"] == CHECK:
+        state["checked"] = spec["checked"]
+    return state
 
 
 def _apply(shown: _Shown, changes: dict[str, Any]) -> None:
@@ -261,7 +300,11 @@ def register(host: Any) -> None:
     """Host extension: menu commands, app menu for new windows, cleanup on close."""
     assert host.app is not None
     menus = MenuHost(
-        host.app, host.emit_to_parent, host.emit_tray_to_parent, windows=host.user_windows
+        host.app,
+        host.emit_to_parent,
+        host.emit_tray_to_parent,
+        windows=host.user_windows,
+        app_menu_changed=lambda spec: host.out.write(wire.app_menu_line(spec)),
     )
     host.menus = menus
 

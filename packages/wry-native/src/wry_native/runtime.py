@@ -81,7 +81,8 @@ class NativeRuntime:
         #: ``sink(tray_id, events) -> bool`` for tray events (never a window's, even when a
         #: label is the same name); the first sink that returns True has taken them.
         self.tray_sinks: list[Callable[[str, list[dict[str, Any]]], bool]] = []
-        #: The app-wide menu spec (``set_menu`` with no label); a successor child gets it too.
+        #: The app-wide menu spec (``set_menu`` with no label) as the child last reported it
+        #: (run-time changes, check clicks); a successor child gets it too.
         self.app_menu: dict[str, Any] | None = None
         #: ``callback(reason)`` once the child has exited (trays mark themselves gone).
         self.exit_callbacks: list[Callable[[str], None]] = []
@@ -418,6 +419,8 @@ class NativeRuntime:
         elif kind == "tray_event":
             event = {"type": message.get("event_type"), "data": message.get("data")}
             self._events.put(("tray", (message.get("tray_id"), None, [event])))
+        elif kind == "app_menu":
+            self.app_menu = message.get("menu")  # its current state, for a successor child
         elif kind == "ready":
             self._ready.set()
         elif kind is None:
