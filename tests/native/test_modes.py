@@ -41,7 +41,7 @@ def test_single_window_mode_replaces_the_content(make_app: Any, recorder: Record
     app = make_app(SingleWindowMode())
     first = app.show('<p id="a">first</p>', callbacks={"*": recorder})
     recorder.wait_for("pywry:ready")
-    second = app.show('<p id="b">second</p>')
+    second = app.show('<p id="b">second</p>', callbacks={"*": recorder})  # replaces the first's
     assert second is first
     recorder.wait_for("pywry:ready", 2)
     assert first.eval_js("document.getElementById('b').textContent") == "second"
