@@ -110,6 +110,10 @@ function createBridge(options) {
     pumping = true;
     while (inboxHead < inbox.length) {
       const event = inbox[inboxHead++];
+      if (event.then) {
+        call(event.then, undefined, "_whenDone");
+        continue;
+      }
       const pending = trigger(event.type, event.data);
       if (pending && typeof pending.then === "function") {
         pending.then(pump, function (error) {
@@ -135,6 +139,14 @@ function createBridge(options) {
       }
       inbox.push(event);
     }
+    if (!pumping) pump();
+  }
+
+  // Run fn once every event received so far has been handled (their built-ins included,
+  // however long they wait): adapters learn when a pywry:refresh or pywry:navigate ran.
+  function whenDone(fn) {
+    if (destroyed) return;
+    inbox.push({ then: fn });
     if (!pumping) pump();
   }
 
@@ -184,6 +196,7 @@ function createBridge(options) {
     _fire: localTrigger,
     result: function (data) { return emit("pywry:result", data); },
     _receive: receive,
+    _whenDone: whenDone,
     _sealPersistent: sealPersistent,
     _contentLoaded: contentLoaded,
     _mount: function (payload) { return Promise.resolve(mountContent(ctx, payload || {})); },

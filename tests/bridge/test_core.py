@@ -191,3 +191,24 @@ def test_system_theme_follows_the_browser(open_page: Any) -> None:
     page.emulate_media(color_scheme="dark")
     receive(page, ("pywry:update-theme", {"theme": "system"}))
     assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+
+
+def test_when_done_runs_after_the_events_before_it_even_those_that_wait(
+    open_page: Any,
+) -> None:
+    """``_whenDone`` is how adapters learn that a refresh or navigate has run: it waits for
+    the events received before it, an update whose script is still loading included."""
+    page = open_page('<p id="t">x</p>')
+    log = page.evaluate(
+        """() => new Promise((resolve) => {
+          const log = [];
+          pywry.on("app:a", () => log.push("a"));
+          pywry.on("app:b", () => { log.push("b"); resolve(log); });
+          pywry._sealPersistent();  // kept across the update, as an adapter's are
+          pywry._receive([{type: "app:a", data: 1}, {type: "pywry:update-content", data: {
+            html: '<p id="t">y</p><script src="/missing.js"></script>'}}]);
+          pywry._whenDone(() => log.push("done:" + document.getElementById("t").textContent));
+          pywry._receive([{type: "app:b", data: 2}]);
+        })"""
+    )
+    assert log == ["a", "done:y", "b"]

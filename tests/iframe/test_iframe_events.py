@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from iframe.conftest import Recorder, Show
+from local_site import slow_script
 
 from wry import PyWry, PyWrySettings, WidgetClosedError
 from wry_iframe import JsError, QueueFullError
@@ -215,6 +216,24 @@ def test_events_after_a_refresh_or_navigate_reach_the_page_that_follows(show: Sh
     handle.emit("app:data", 2)
     assert seen.wait(2)[1][0] == {"d": 2, "at": "#here"}
     assert len(seen.calls) == 2 and len(ready.calls) == 1
+
+
+def test_events_after_a_refresh_waiting_behind_an_update_reach_the_next_page(
+    show: Show,
+) -> None:
+    """The refresh runs only once the update's script has loaded: the page stays meanwhile,
+    and what was emitted after the refresh still waits for the page that follows."""
+    handle, page = show('<h1 id="t">original</h1>')
+    ready = Recorder()
+    handle.on("pywry:ready", ready)
+    page.evaluate("window.__old = 1")
+    with slow_script(3.0) as url:  # longer than the adapter's check after a navigation
+        handle.update(f'<h1 id="t">updated</h1><script src="{url}"></script>')
+        handle.refresh()
+        handle.emit("pywry:set-content", {"id": "t", "text": "set after leaving"})
+        ready.wait(2, timeout=30)  # the update, then the reloaded page
+    page.wait_for_function("document.getElementById('t').textContent === 'set after leaving'")
+    assert page.evaluate("window.__old") is None  # set on the page that followed
 
 
 def test_eval_js_returns_values_and_raises_page_errors(show: Show) -> None:

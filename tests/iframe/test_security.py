@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from http.client import HTTPConnection
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from iframe.conftest import Recorder, Show, open_page
+from local_site import local_site
 
 from wry import PyWry, PyWrySettings
 from wry_iframe.plugin import TRANSPORT
@@ -149,26 +148,8 @@ def test_socket_origin_must_be_the_page_itself(two: tuple[Any, Any, Any]) -> Non
 @pytest.fixture
 def attacker_site() -> Iterator[str]:
     """Another origin on this machine, serving an empty page the attack script runs in."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"<!doctype html><title>attacker</title>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_site(b"<!doctype html><title>attacker</title>", "text/html") as url:
+        yield url
 
 
 def test_cross_site_websocket_hijacking_fails_in_a_real_browser(

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from local_site import slow_script
 from native_helpers import ECHO_PAGE, Recorder, wait_until
 
 from wry import PayloadError, PyWry, WidgetClosedError
@@ -254,4 +255,21 @@ def test_events_emitted_right_after_refresh_or_navigate_reach_the_next_page(
     handle.emit("pywry:set-content", {"id": "t", "text": "after staying"})
     assert handle.eval_js(text) == "after staying"
     assert len(recorder.of("pywry:ready")) == 3
+    handle.close()
+
+
+def test_events_after_a_refresh_waiting_behind_an_update_reach_the_next_page(
+    app: PyWry, recorder: Recorder
+) -> None:
+    """The refresh runs only once the update's script has loaded: the page stays meanwhile,
+    and what was emitted after the refresh still waits for the page that follows."""
+    handle = show(app, recorder, '<h1 id="t">original</h1>')
+    text = "document.getElementById('t').textContent"
+    handle.eval_js("window.__old = 1")
+    with slow_script(1.5) as url:  # longer than the child's checks after a navigation
+        handle.update(f'<h1 id="t">updated</h1><script src="{url}"></script>')
+        handle.refresh()
+        handle.emit("pywry:set-content", {"id": "t", "text": "set after leaving"})
+        recorder.wait_for("pywry:ready", 3)  # show(), the update, the reloaded page
+    assert handle.eval_js(f"[{text}, window.__old]") == ["set after leaving", None]
     handle.close()

@@ -64,8 +64,8 @@ LOAD_CHECKS_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 #: After a navigation in a window, seconds at which the host asks whether the listening
 #: document is still there (a subframe navigated, not the page); it then sends on.
 STILL_THERE_CHECKS_S = (0.1, 0.5, 2.0)
-#: The same after the page was sent pywry:refresh or pywry:navigate: not sooner, so the
-#: document has surely started to leave (beforeunload) if it is going to.
+#: The same once the page ran pywry:refresh or pywry:navigate: not sooner, so the document
+#: has surely started to leave (beforeunload) if it is going to.
 LEAVING_CHECKS_S = (0.5, 2.0)
 #: Events held for one window whose page is not listening yet: this many maximal lines' worth.
 BACKLOG_LINES = 4
@@ -226,6 +226,7 @@ class HostApp:
             wire.CMD_EVENTS: self._page_events,
             wire.CMD_ATTACH: self._attach,
             CMD_PROBE: self._probe_result,
+            wire.CMD_LEFT: self._left,
         }
         #: ``listener(event, label, native)`` with event "created" or "closed".
         self.window_listeners: list[Callable[[str, str, WebviewWindow], None]] = []
@@ -704,8 +705,17 @@ class HostApp:
         window.attached = False
         if rest is not None:
             window.backlog.append(rest)
-        # a URL the page does not follow (javascript:, a refused scheme) leaves it listening
-        self._check_still_there(window, LEAVING_CHECKS_S)
+
+    def _left(self, window: HostWindow, body: str) -> None:
+        """The page ran the pywry:refresh/navigate it was sent (it may wait behind an update).
+
+        A page that stays after all (a ``javascript:`` URL) is asked, as after a navigation,
+        and gets what was held; one that leaves is replaced by the page that attaches next.
+        """
+        with window.lock:
+            holding = not window.attached and window.listening_doc is not None
+        if holding:
+            self._check_still_there(window, LEAVING_CHECKS_S)
 
     def _emit_now(self, window: HostWindow, batch: str) -> None:
         try:

@@ -1,7 +1,7 @@
-/* wry bridge 0.1.0+974dcfd85a1b: built by frontend/build.py from frontend/src; do not edit. */
+/* wry bridge 0.1.0+e7ae99e1f3d1: built by frontend/build.py from frontend/src; do not edit. */
 (function () {
 "use strict";
-const VERSION = "0.1.0+974dcfd85a1b";
+const VERSION = "0.1.0+e7ae99e1f3d1";
 
 // ---- 00-names.js ----
 // Event names: the same rule as Python's wry.models.check_event_name.
@@ -136,6 +136,10 @@ function createBridge(options) {
     pumping = true;
     while (inboxHead < inbox.length) {
       const event = inbox[inboxHead++];
+      if (event.then) {
+        call(event.then, undefined, "_whenDone");
+        continue;
+      }
       const pending = trigger(event.type, event.data);
       if (pending && typeof pending.then === "function") {
         pending.then(pump, function (error) {
@@ -161,6 +165,14 @@ function createBridge(options) {
       }
       inbox.push(event);
     }
+    if (!pumping) pump();
+  }
+
+  // Run fn once every event received so far has been handled (their built-ins included,
+  // however long they wait): adapters learn when a pywry:refresh or pywry:navigate ran.
+  function whenDone(fn) {
+    if (destroyed) return;
+    inbox.push({ then: fn });
     if (!pumping) pump();
   }
 
@@ -210,6 +222,7 @@ function createBridge(options) {
     _fire: localTrigger,
     result: function (data) { return emit("pywry:result", data); },
     _receive: receive,
+    _whenDone: whenDone,
     _sealPersistent: sealPersistent,
     _contentLoaded: contentLoaded,
     _mount: function (payload) { return Promise.resolve(mountContent(ctx, payload || {})); },

@@ -102,14 +102,19 @@
     lastIn = frame.s + Math.max(skip, 0) + events.length - 1;
     if (leaving) ackNow(); // up to the leaving event: never replayed, the rest will be
     pywry._receive(events);
+    if (leaving) pywry._whenDone(stayCheck);
     scheduleAck();
   }
 
   // After pywry:navigate or pywry:refresh the page is about to go: it applies and
   // acknowledges nothing more, so the next page gets every later event. A page still here
-  // after STAY_CHECK (a refused URL, a fragment-only move) reconnects and gets them itself.
+  // STAY_CHECK after the event ran (a refused URL, a fragment-only move; the event may wait
+  // behind an update's scripts) reconnects and gets them itself.
   function leave() {
     leaving = true;
+  }
+
+  function stayCheck() {
     setTimeout(function () {
       leaving = false;
       if (ws) ws.close(3000, "stayed after navigate");

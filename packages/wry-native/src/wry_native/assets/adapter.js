@@ -57,9 +57,20 @@
       Object.defineProperty(window, "__wryNativeReceive", {
         value: function (batch) {
           window.pywry._receive(batch);
+          if (leaves(batch)) {
+            // the host holds what follows until this page is gone, or says here it stayed
+            window.pywry._whenDone(function () {
+              send("pywry_left", "").catch(function () {});
+            });
+          }
         },
       });
     }
+    function leaves(batch) {
+      var last = batch.length ? batch[batch.length - 1] : null; // the host ends a batch there
+      return !!last && (last.type === "pywry:refresh" || last.type === "pywry:navigate");
+    }
+
     send("pywry_attach", JSON.stringify({ label: label })).catch(function (err) {
       console.error("wry: cannot receive events from Python:", err);
     });

@@ -1,0 +1,42 @@
+"""A throwaway web server on another local origin: an attacker's site, a slow script."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+@contextmanager
+def local_site(body: bytes, content_type: str, delay: float = 0.0) -> Iterator[str]:
+    """Serve ``body`` at every path of a new origin, each answer ``delay`` seconds late."""
+    late = threading.Event()  # never set: an answer waits out ``delay``
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            late.wait(delay)
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def slow_script(delay: float) -> Iterator[str]:
+    """The URL of a script that arrives ``delay`` seconds after it is asked for."""
+    with local_site(b"window.slowScriptDone = 1;", "text/javascript", delay) as origin:
+        yield origin + "slow.js"
