@@ -496,6 +496,7 @@ def test_a_bad_line_limit_in_the_environment_fails_the_start_at_once(x_display: 
     with pytest.raises(NativeHostError, match="WRYNATIVE_MAX_LINE must be a whole number"):
         runtime.start(timeout=20)  # the old code failed only when this ran out
     assert runtime.exit_code is None and runtime.pid is None  # no child was started
+    assert not os.path.exists(runtime.workdir)  # before start() returns: the app may exit now
 
 
 def test_a_timed_out_call_does_not_shift_later_replies(runtime: NativeRuntime) -> None:

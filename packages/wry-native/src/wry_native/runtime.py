@@ -181,6 +181,8 @@ class NativeRuntime:
     def _finish(self, code: int | None) -> None:
         """The child is gone: fail pending calls, close every window, clean up."""
         self.exit_code = code
+        # first: a start() that failed wakes below, and its process may exit at once
+        shutil.rmtree(self.workdir, ignore_errors=True)
         for callback in self.exit_callbacks:  # before anyone waiting on the exit wakes up
             try:
                 callback(self._death_message())
@@ -202,7 +204,6 @@ class NativeRuntime:
         for label, handle in list(self._handles.items()):
             self._events.put(("closed", (label, handle, "the native host exited")))
         self._events.put(None)
-        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _outbox_failed(self, exc: BaseException) -> None:
         """Writing to a child that still runs failed: end it, since it may hold half a line.
