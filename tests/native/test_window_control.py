@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from typing import Any
 import pytest
 from native_helpers import Recorder, XDisplay, wait_until
 
-from wry import PyWry
+from wry import PyWry, PyWrySettings
 from wry_native import NativeWindowHandle, WindowProxy
 from wry_native.runtime import NativeCallError
 
@@ -184,6 +186,46 @@ def test_hide_and_show(
     handle.show_window()
     assert handle.proxy.is_visible is True
     wait_until(lambda: x_display.geometry(xid)["map_state"] == "IsViewable", "mapped")
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm-window", "new-window"])
+def test_a_shown_window_is_mapped_once_its_page_is_up(
+    app: PyWry, x_display: XDisplay, recorder: Recorder, warm: bool
+) -> None:
+    # The host maps a window when its page says hello (not while WebKit loads it); nothing
+    # the parent does is needed for that.
+    owner = app if warm else PyWry(PyWrySettings(transport="native", warm_windows=0))
+    try:
+        if warm:
+            first = owner.show("<p>first</p>", callbacks={"*": recorder})
+            recorder.wait_for("pywry:ready")
+            runtime = first.runtime  # type: ignore[attr-defined]
+            wait_until(lambda: runtime.request("list_windows", {})["loaded"] >= 1, "a warm window")
+        title = f"mapped-{next(_count)}"
+        page = Recorder()
+        handle = owner.show('<p id="p">up</p>', title=title, callbacks={"*": page})
+        page.wait_for("pywry:ready")
+        xid = x_display.window_id(title)
+        wait_until(lambda: x_display.geometry(xid)["map_state"] == "IsViewable", "mapped")
+        assert handle.eval_js("document.getElementById('p').textContent") == "up"
+    finally:
+        if not warm:
+            owner.destroy()
+
+
+def test_hide_at_once_after_show_keeps_the_window_hidden(app: PyWry, recorder: Recorder) -> None:
+    # hide() may reach the host before the page is up, when the window is not mapped yet: it
+    # must not be shown when the page comes up, nor by the load check a little later.
+    handle = app.show("<p>hidden</p>", title=f"hidden-{next(_count)}", callbacks={"*": recorder})
+    handle.hide()
+    recorder.wait_for("pywry:ready")
+    deadline = time.monotonic() + 1.0  # past the host's first load check (0.25 s)
+    while time.monotonic() < deadline:
+        assert handle.proxy.is_visible is False
+        threading.Event().wait(0.05)
+    handle.show_window()
+    assert handle.proxy.is_visible is True
+    handle.close()
 
 
 def test_webview_zoom_navigate_reload(

@@ -158,6 +158,7 @@ class HostWindow:
     evals: dict[str, Any] = field(default_factory=dict)  # eval id -> request_id
     lock: threading.Lock = field(default_factory=threading.Lock)
     state: dict[str, Any] = field(default_factory=dict)  # values Tauri cannot read back
+    show_when_up: bool = False  # created visible: shown when its page is up (see _reveal)
 
 
 class Output:
@@ -396,9 +397,11 @@ class HostApp:
         """Report an event of tray ``tray_id`` (a window may have the same name as its label)."""
         self.out.write(wire.tray_event_line(tray_id, event_type, data))
 
-    def _build(self, url: str, **kwargs: Any) -> HostWindow:
+    def _build(self, url: str, *, visible: bool, **kwargs: Any) -> HostWindow:
         assert self.app is not None
         ours = url.startswith(self._base_url)
+        # Our pages say hello when they are up (the page channel); a foreign one never does.
+        show_when_up = visible and ours
         target = WebviewUrl.App(url[len(self._base_url) :]) if ours else WebviewUrl.External(url)
         tauri_label = f"wry-win-{next(self._ids)}"
         key = secrets.token_hex(16)
@@ -419,12 +422,13 @@ class HostApp:
                 target,
                 on_navigation=on_navigation,
                 initialization_script=page_channel_js(key),
+                visible=visible and not show_when_up,
                 **kwargs,
             )
         except BaseException:
             Listener.unlisten(self.app, listener)
             raise
-        window = HostWindow(tauri_label, native, key, listener)
+        window = HostWindow(tauri_label, native, key, listener, show_when_up=show_when_up)
         with self._lock:
             self._by_tauri[tauri_label] = window
             self._by_key[key] = window
@@ -446,8 +450,11 @@ class HostApp:
         try:
             with self._lock:
                 gone = self._by_tauri.get(window.tauri_label) is not window or self._exiting
-            if gone or window.loading != url:
-                return  # closed, up, or sent elsewhere since
+            if gone:
+                return
+            self._reveal(window)  # its page is slow to come up: show the window all the same
+            if window.loading != url:
+                return  # up, or sent elsewhere since
             try:
                 current = str(window.native.url())
             except Exception:  # no URL at all: the first load never started
@@ -521,10 +528,9 @@ class HostApp:
         if window is not None:
             window.native.set_title(title)
             window.native.set_size(window_control.logical_size(width, height))
+            window.show_when_up = visible
             self._watch_load(window, self._base_url + key)
             window.native.navigate(self._base_url + key)
-            if visible:
-                window.native.show()
             warm = True
         else:
             target = url if url is not None else self._base_url + key
@@ -536,6 +542,19 @@ class HostApp:
         for listener in self.window_listeners:
             _safely(listener, "created", label, window.native)
         return {"label": label, "warm": warm}
+
+    def _reveal(self, window: HostWindow) -> None:
+        """Show a window created visible, which waits hidden until its page is up.
+
+        Mapping a window while WebKit loads its page stalled the host's main thread (which
+        serves the page) for 0.5 s in about one show of ten. So the window is shown when its
+        page says hello, at the first load check if that is late, or as soon as the parent
+        asks anything of it.
+        """
+        with window.lock:
+            pending, window.show_when_up = window.show_when_up, False
+        if pending:
+            window.native.show()
 
     def _take_warm(self, label: str) -> HostWindow | None:
         # Only a window whose pool page is up: in one still loading, WebKit may finish that
@@ -618,11 +637,15 @@ class HostApp:
 
     def cmd_hide(self, message: dict[str, Any]) -> None:
         """Hide without destroying."""
-        self.window(message["label"]).native.hide()
+        window = self.window(message["label"])
+        window.show_when_up = False
+        window.native.hide()
 
     def cmd_show(self, message: dict[str, Any]) -> None:
         """Show a hidden window."""
-        self.window(message["label"]).native.show()
+        window = self.window(message["label"])
+        window.show_when_up = False
+        window.native.show()
 
     def cmd_list_windows(self, message: dict[str, Any]) -> dict[str, Any]:
         """User labels of the open windows, the warm pool's size, and windows still closing."""
@@ -644,6 +667,7 @@ class HostApp:
     def cmd_window_get(self, message: dict[str, Any]) -> Any:
         """Read one window property (``name``) through the window-control table."""
         window = self.window(message["label"])
+        self._reveal(window)  # what the parent reads is the window it asked for: a shown one
         return window_control.get(window.native, str(message["name"]), window.state)
 
     def cmd_window_call(self, message: dict[str, Any]) -> Any:
@@ -653,6 +677,10 @@ class HostApp:
         if not isinstance(args, list):
             raise ValueError("'args' must be a list")
         method = str(message["method"])
+        if method == "hide":
+            window.show_when_up = False
+        else:
+            self._reveal(window)
         if method not in ("navigate", "reload"):
             return window_control.call(window.native, method, args, window.state)
         # Now, not when Tauri reports the navigation: an emit in between would reach the page
@@ -878,9 +906,12 @@ class HostApp:
                         self._start_sending(window)
                     return
                 window.doc = doc if isinstance(doc, str) else None
-                if url is not None and url == window.loading:
+                up = url is not None and url == window.loading
+                if up:
                     window.loading = None
                     window.warm_loaded = window.label is None
+            if up:
+                self._reveal(window)
             return
         if window.label is None:
             return
