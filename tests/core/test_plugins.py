@@ -14,6 +14,8 @@ import pytest
 from recording import RecordingTransport
 
 from wry.app import PyWry
+from wry.models import PageAsset
+from wry.page import page_assets
 from wry.plugins import (
     build_plugin_manager,
     get_plugin_manager,
@@ -127,6 +129,43 @@ def test_plugins_that_cannot_register_are_skipped_and_named(
     assert ["dialog"] in hook().wry_tauri_plugins()  # 'twice-a', registered first, serves
     # nothing of a skipped plugin stays registered (pluggy 1.5/1.6 kept it half-registered)
     assert get_plugin_manager().get_plugin("badargs") is None
+
+
+class _FailsWhenCalled:
+    """A plugin that loads and registers but whose hooks raise (a lazy import it lacks)."""
+
+    @hookimpl
+    def wry_transports(self) -> list[object]:
+        raise ModuleNotFoundError("No module named 'missing_dependency'")
+
+    @hookimpl
+    def wry_page_assets(self) -> list[object]:
+        raise ModuleNotFoundError("No module named 'missing_dependency'")
+
+
+class _PageAsset:
+    @hookimpl
+    def wry_page_assets(self) -> list[PageAsset]:
+        return [PageAsset("css", "p { color: red }", "red")]
+
+
+def test_a_plugin_whose_hook_raises_costs_only_its_own_contribution(
+    app: PyWry, recording: RecordingTransport, caplog: pytest.LogCaptureFixture
+) -> None:
+    pm = get_plugin_manager()
+    good, broken = _PageAsset(), _FailsWhenCalled()
+    pm.register(good, name="good-assets")
+    pm.register(broken, name="fails-when-called")
+    try:
+        handle = app.show("<p>x</p>")
+        assert recording.created == [handle]
+        assert [a.name for a in page_assets()] == ["red"]
+    finally:
+        pm.unregister(broken)
+        pm.unregister(good)
+    failures = [r.getMessage() for r in caplog.records if r.name == "wry.plugins"]
+    assert "wry plugin 'fails-when-called' failed in wry_transports()" in failures[0]
+    assert any("failed in wry_page_assets()" in m for m in failures)
 
 
 THIRD_PARTY_PYPROJECT = """

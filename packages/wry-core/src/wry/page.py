@@ -82,9 +82,9 @@ def _tag(name: str, text: str, element_id: str | None) -> str:
 
 def page_assets() -> list[PageAsset]:
     """JS/CSS contributed by plugins through ``wry_page_assets``, in registration order."""
-    from wry.plugins import hook
+    from wry.plugins import collect
 
-    return [asset for group in hook().wry_page_assets() for asset in group or ()]
+    return [asset for group in collect("wry_page_assets") for asset in group or ()]
 
 
 def render_page(

@@ -90,3 +90,33 @@ def reset_plugin_manager() -> None:
 def hook() -> Any:
     """Shorthand for ``get_plugin_manager().hook``."""
     return get_plugin_manager().hook
+
+
+def collect(hook_name: str, **kwargs: Any) -> list[Any]:
+    """Every plugin's answer to a collecting hook; a plugin whose hook raises is left out.
+
+    A plugin that loads but fails when called (say, a lazy import of a package it lacks)
+    must not cost every other plugin its transports, page assets or Tauri plugins: its
+    error is logged naming it, and the others' answers come back in pluggy's usual order.
+    """
+    pm = get_plugin_manager()
+    caller = getattr(pm.hook, hook_name)
+    try:
+        return list(caller(**kwargs))
+    except Exception:
+        pass  # find the culprit: ask each plugin on its own
+    results: list[Any] = []
+    impls = caller.get_hookimpls()
+    for impl in reversed(impls):  # pluggy calls the last registered first
+        if impl.hookwrapper or impl.wrapper:
+            continue
+        others = [i.plugin for i in impls if i.plugin is not impl.plugin]
+        try:
+            results.extend(pm.subset_hook_caller(hook_name, remove_plugins=others)(**kwargs))
+        except Exception:
+            log.exception(
+                "wry plugin %r failed in %s(); its contribution is left out",
+                impl.plugin_name,
+                hook_name,
+            )
+    return results

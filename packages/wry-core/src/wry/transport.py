@@ -60,10 +60,10 @@ class Transport(ABC):
 
 def installed_transports() -> dict[str, Transport]:
     """Every transport contributed by a loaded plugin, by name (first registration wins)."""
-    from wry.plugins import hook
+    from wry.plugins import collect
 
     found: dict[str, Transport] = {}
-    for contributed in hook().wry_transports():
+    for contributed in collect("wry_transports"):
         for transport in contributed or ():
             found.setdefault(transport.name, transport)
     return found

@@ -94,11 +94,11 @@ class TauriSetup:
 
 def resolve(settings: PyWrySettings) -> TauriSetup:
     """Settings plus every plugin's contributions; unknown plugin names raise ValueError."""
-    from wry.plugins import hook
+    from wry.plugins import collect
 
-    contributed = [n for group in hook().wry_tauri_plugins() for n in group or ()]
+    contributed = [n for group in collect("wry_tauri_plugins") for n in group or ()]
     plugins = check_tauri_plugins([*settings.tauri_plugins, *contributed])
-    extra = [p for group in hook().wry_tauri_permissions() for p in group or ()]
+    extra = [p for group in collect("wry_tauri_permissions") for p in group or ()]
     permissions = [
         *BASE_PERMISSIONS,
         *(p for name in plugins for p in default_permissions(name)),
