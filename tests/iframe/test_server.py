@@ -253,3 +253,27 @@ def test_closing_the_browser_tab_closes_the_widget_in_browser_mode(browser: Any)
         for context in contexts:
             context.close()
         app.destroy()
+
+
+def test_a_missing_content_file_raises_from_show_and_update_and_the_page_keeps_serving(
+    tmp_path: Any,
+) -> None:
+    """Like the other transports, show() and update() read the files and raise; no HTTP 500."""
+    from urllib.request import urlopen
+
+    from wry import HtmlContent
+
+    missing = str(tmp_path / "gone.css")
+    app = PyWry(PyWrySettings(open_browser=False), transport="iframe")
+    try:
+        with pytest.raises(FileNotFoundError):
+            app.show(HtmlContent(html="<p>x</p>", css_files=[missing]), display=False)
+        assert app.widgets() == []
+        handle = app.show("<p id='kept'>kept</p>", display=False)
+        with pytest.raises(FileNotFoundError):
+            handle.update(HtmlContent(html="<p>new</p>", css_files=[missing]))
+        with urlopen(handle.url, timeout=10) as answer:  # type: ignore[attr-defined]
+            assert answer.status == 200
+            assert "id='kept'" in answer.read().decode()
+    finally:
+        app.destroy()

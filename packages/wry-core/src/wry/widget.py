@@ -77,9 +77,11 @@ class BaseWidget(BuiltinEventsMixin, ABC):
     def update(self, content: str | HtmlContent) -> None:
         """Replace the page's content (fragment or full document); the bridge stays."""
         self._check_open()
-        self.content = HtmlContent.of(content)
+        content = HtmlContent.of(content)
+        payload = content_payload(content)  # a missing file raises before anything changes
+        self.content = content
         self.app._watch_content(self)
-        self._send(encode_event("pywry:update-content", content_payload(self.content)))
+        self._send(encode_event("pywry:update-content", payload))
 
     @abstractmethod
     def display(self) -> None:

@@ -73,6 +73,7 @@ class IframeTransport(Transport):
         with self._lock:  # another app's shutdown() cannot stop the server before it serves this
             server = self._running_server(app.settings)
             widget = IframeWidget(app, server, content, options, inline_assets=self.inline_assets)
+            widget.page_html()  # a missing css/script file raises here, not as a page's HTTP 500
             server.add(widget)
         if options.extra.get("display", True):
             widget.display()

@@ -98,9 +98,10 @@ class NotebookWidget(BaseWidget):
     def update(self, content: str | HtmlContent) -> None:
         """Replace the content in every view (and in views that render later)."""
         self._check_open()
-        self.content = HtmlContent.of(content)
+        content = HtmlContent.of(content)
+        payload = content_payload(content)  # a missing file raises before anything changes
+        self.content = content
         self.app._watch_content(self)
-        payload = content_payload(self.content)
         version = self._set_content_state(payload)
         self._send(encode_event("pywry:update-content", {**payload, "version": version}))
 
