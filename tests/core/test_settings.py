@@ -48,6 +48,16 @@ def test_errors_name_field_and_allowed_values(monkeypatch: pytest.MonkeyPatch) -
         PyWrySettings()
 
 
+def test_an_empty_server_host_is_refused_not_bound_to_every_interface(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WRY_SERVER_HOST", "")  # an unset shell variable, exported
+    with pytest.raises(ValidationError, match="server_host is empty"):
+        PyWrySettings()
+    monkeypatch.setenv("WRY_SERVER_HOST", " ::1 ")
+    assert PyWrySettings().server_host == "::1"
+
+
 def test_a_permission_with_a_line_break_is_refused() -> None:
     with pytest.raises(ValidationError, match="invalid capability permission"):
         PyWrySettings(extra_capabilities=["fs:allow-read-file\n"])

@@ -277,3 +277,19 @@ def test_a_missing_content_file_raises_from_show_and_update_and_the_page_keeps_s
             assert "id='kept'" in answer.read().decode()
     finally:
         app.destroy()
+
+
+def test_a_port_in_use_is_named_with_the_settings_that_chose_it() -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    TRANSPORT.shutdown()  # a server left by an earlier test would be reused, not bound
+    assert not TRANSPORT.running
+    app = PyWry(PyWrySettings(open_browser=False, server_port=port), transport="iframe")
+    try:
+        with pytest.raises(OSError, match=rf"cannot listen on 127.0.0.1:{port} .*WRY_SERVER_PORT"):
+            app.show("<p>x</p>", display=False)
+    finally:
+        app.destroy()
+        taken.close()

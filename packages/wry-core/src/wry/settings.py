@@ -76,6 +76,18 @@ class PyWrySettings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("server_host")
+    @classmethod
+    def _host_given(cls, value: str) -> str:
+        # an empty WRY_SERVER_HOST (an unset shell variable) would bind every interface
+        value = value.strip()
+        if not value:
+            raise ValueError(
+                "server_host is empty: give an address such as 127.0.0.1 "
+                "(0.0.0.0 serves every interface)"
+            )
+        return value
+
     @field_validator("tauri_plugins")
     @classmethod
     def _known_plugins(cls, value: list[str]) -> list[str]:

@@ -117,9 +117,13 @@ class IframeServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             self._socket.bind((host, port))
-        except OSError:
+        except OSError as exc:
             self._socket.close()
-            raise
+            raise OSError(
+                exc.errno,
+                f"the wry-iframe server cannot listen on {host}:{port} ({exc.strerror}); "
+                "check server_host and server_port (WRY_SERVER_HOST, WRY_SERVER_PORT)",
+            ) from exc
         self.port = self._socket.getsockname()[1]
         url_host = f"[{host}]" if family == socket.AF_INET6 else host
         if host in ("0.0.0.0", "::"):
