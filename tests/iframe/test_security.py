@@ -262,6 +262,26 @@ def test_oversize_messages_are_refused_logged_and_counted(
     assert hit.calls == []
 
 
+def test_a_burst_of_small_emits_over_the_limit_leaves_in_several_frames(
+    limited: tuple[Any, Any, Recorder],
+) -> None:
+    """The bridge batches a microtask's emits: the limit is per message, not per burst."""
+    _, page, hit = limited
+    # five events of 1,500 characters: 7,500 in one batch, over the 4,096 limit together
+    with page.expect_console_message(lambda m: "max_message_bytes" in m.text) as refused:
+        page.evaluate(
+            """for (let i = 0; i < 5; i++) {
+                pywry.emit('app:text', i + ':' + 'x'.repeat(1500));
+                if (i === 2) pywry.emit('app:big', 'y'.repeat(5000));  // too big on its own
+            }"""
+        )
+    assert '"app:big" event' in refused.value.text
+    calls = hit.wait(5)
+    assert [c[0][:2] for c in calls] == ["0:", "1:", "2:", "3:", "4:"]
+    assert [c[1] for c in calls] == ["app:text"] * 5
+    assert page.evaluate("document.documentElement.dataset.wryConnection") == "open"
+
+
 def test_a_page_cannot_address_another_widget(two: tuple[Any, Any, Any]) -> None:
     first, second, first_page = two
     got_first, got_second = Recorder(), Recorder()

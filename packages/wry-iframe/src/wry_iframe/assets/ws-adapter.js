@@ -30,32 +30,54 @@
   var held = false; // a test asked the socket to stay down
   var leaving = false; // a navigate/refresh was applied: the page is going away
   var STAY_CHECK = 2000;
+  var FRAME_OVERHEAD = 40; // '{"s":<seq>,"e":[…]}' around the events of a frame
   var root = document.documentElement;
 
   function state(value) {
     root.setAttribute("data-wry-connection", value);
   }
 
+  // A batch (every emit of one microtask) leaves in as many frames as max_message_bytes
+  // needs; only an event too big on its own is refused, never its neighbours.
   function send(batch) {
-    if (outCount + batch.length > cfg.queueLimit) {
+    var parts = [];
+    for (var i = 0; i < batch.length; i++) {
+      var part = JSON.stringify(batch[i]);
+      // Python counts a text message in characters, never more than a JS string's length
+      // (UTF-16 units): checking the length costs nothing, encoding 10 MB costs ~50 ms.
+      if (part.length + FRAME_OVERHEAD > cfg.maxMessageBytes) {
+        console.error(
+          "wry: a " + JSON.stringify(batch[i].type) + " event of " + part.length +
+            " characters exceeds max_message_bytes (" + cfg.maxMessageBytes + "); it was not sent"
+        );
+        continue;
+      }
+      parts.push(part);
+    }
+    var start = 0;
+    var size = 0;
+    for (i = 0; i < parts.length; i++) {
+      if (i > start && size + parts[i].length + 1 + FRAME_OVERHEAD > cfg.maxMessageBytes) {
+        sendFrame(parts.slice(start, i));
+        start = i;
+        size = 0;
+      }
+      size += parts[i].length + 1;
+    }
+    if (start < parts.length) sendFrame(parts.slice(start));
+  }
+
+  function sendFrame(parts) {
+    if (outCount + parts.length > cfg.queueLimit) {
       console.error(
         "wry: " + outCount + " events wait for Python (queue_limit " + cfg.queueLimit +
-          "); " + batch.length + " events were not sent"
+          "); " + parts.length + " events were not sent"
       );
       return;
     }
-    var text = '{"s":' + nextSeq + ',"e":' + JSON.stringify(batch) + "}";
-    // Python counts a text message in characters, never more than a JS string's length
-    // (UTF-16 units): checking the length costs nothing, encoding 10 MB costs ~50 ms.
-    if (text.length > cfg.maxMessageBytes) {
-      console.error(
-        "wry: a message of " + text.length + " characters exceeds max_message_bytes (" +
-          cfg.maxMessageBytes + "); its " + batch.length + " events were not sent"
-      );
-      return;
-    }
-    var frame = { s: nextSeq, n: batch.length, text: text };
-    nextSeq += batch.length;
+    var text = '{"s":' + nextSeq + ',"e":[' + parts.join(",") + "]}";
+    var frame = { s: nextSeq, n: parts.length, text: text };
+    nextSeq += parts.length;
     outFrames.push(frame);
     outCount += frame.n;
     if (open()) ws.send(text);
