@@ -34,6 +34,24 @@ def test_js_to_python_callback_gets_payload_type_and_label(show: Show) -> None:
     ]
 
 
+def test_sys_exit_in_a_callback_leaves_every_page_served(
+    show: Show, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SystemExit on the socket thread would end it silently: no page would be heard again."""
+    import sys
+
+    rec = Recorder()
+    handle, page = show()
+    other, other_page = show()
+    handle.on("app:quit", lambda d, t, lab: sys.exit(0))
+    handle.on("app:after", rec)
+    other.on("app:after", rec)
+    page.evaluate("pywry.emit('app:quit', {}); pywry.emit('app:after', 1)")
+    other_page.evaluate("pywry.emit('app:after', 2)")
+    assert sorted(c[0] for c in rec.wait(2)) == [1, 2]
+    assert "called sys.exit(), which ends no program" in caplog.text
+
+
 def test_python_to_js_and_back(show: Show) -> None:
     rec = Recorder()
     handle, page = show()

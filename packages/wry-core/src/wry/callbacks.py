@@ -111,6 +111,19 @@ class CallbackRegistry:
             except Exception:
                 self.errors += 1
                 log.exception("callback %r for %r in %r raised", entry[2], event_type, label)
+            except SystemExit:
+                if threading.current_thread() is threading.main_thread():
+                    raise
+                # elsewhere it would silently end the transport's thread, and every page with it
+                self.errors += 1
+                log.error(
+                    "callback %r for %r in %r called sys.exit(), which ends no program from "
+                    "a transport's thread: ignored. Close the widgets (app.destroy()) so that "
+                    "app.block() returns, and exit from there",
+                    entry[2],
+                    event_type,
+                    label,
+                )
         return len(matching)
 
     @staticmethod
