@@ -293,3 +293,41 @@ def test_a_port_in_use_is_named_with_the_settings_that_chose_it() -> None:
     finally:
         app.destroy()
         taken.close()
+
+
+def test_a_page_whose_process_exits_stops_reconnecting_without_a_refusal(browser: Any) -> None:
+    """Its server is gone for good: the page says closed, no 'refused' warning about it."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from wry import PyWry
+        app = PyWry(transport="iframe")
+        app.show("<p>x</p>")
+        sys.stdin.readline()  # exit without destroy(), as at the end of a script
+        """
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    context = browser.new_context()
+    try:
+        assert child.stdout is not None
+        url = re.search(r"http://\S+", child.stdout.readline())
+        assert url, "no URL printed"
+        page = context.new_page()
+        page.goto(url.group(0))
+        page.wait_for_function("document.documentElement.dataset.wryConnection === 'open'")
+        _, err = child.communicate("\n", timeout=30)
+        page.wait_for_function(
+            "document.documentElement.dataset.wryConnection === 'closed'", timeout=10_000
+        )
+    finally:
+        context.close()
+        child.kill()
+    assert child.returncode == 0, err
+    assert "refused" not in err, err

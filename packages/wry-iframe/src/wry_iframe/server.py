@@ -168,13 +168,20 @@ class IframeServer:
         return self._thread.is_alive()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Close every socket, stop uvicorn and the socket thread; never blocks past ``timeout``."""
+        """Close every socket, stop uvicorn and the socket thread; never blocks past ``timeout``.
+
+        A page of this server can never come back (a new server has other tokens), so its
+        socket closes as its widget's would: the page stops reconnecting, and one that comes
+        back meanwhile is told so rather than refused as a stranger.
+        """
         with self._lock:
             connections = list(self.connections.values())
             self.connections.clear()
+            for label, widget in self.widgets.items():
+                self._closed_tokens[label] = widget.token
             self.widgets.clear()
         for conn in connections:
-            conn.close_soon(1001, "server stopping")
+            conn.close_soon(CLOSE_WIDGET_CLOSED, "server stopping")
         self._uvicorn.should_exit = True
         deadline = time.monotonic() + timeout
         if threading.current_thread() is not self._thread:
