@@ -143,6 +143,19 @@ def test_a_reloaded_page_shows_the_updated_content(show: Show) -> None:
     assert page.evaluate("document.getElementById('second').textContent") == "second"
 
 
+def test_a_reloaded_page_keeps_the_theme_last_applied(show: Show) -> None:
+    """As in a native window: the theme Python switched to survives a reload (F5)."""
+    handle, page = show()
+    ready = Recorder()
+    handle.on("pywry:ready", ready)
+    handle.update_theme("light")
+    page.wait_for_function("document.documentElement.classList.contains('pywry-theme-light')")
+    page.reload()
+    ready.wait()
+    assert "pywry-theme-light" in page.evaluate("document.documentElement.className")
+    assert "pywry-theme-dark" not in page.evaluate("document.documentElement.className")
+
+
 BUILTINS: list[tuple[str, dict[str, Any], str]] = [
     ("pywry:set-content", {"id": "status", "text": "<done>"}, "#status"),
     ("pywry:set-content", {"selector": "#title", "html": "<em>new</em>"}, "#title"),

@@ -88,6 +88,8 @@ class IframeWidget(BaseWidget):
         self._count_from_first_frame = False  # see page_connected (socket thread)
         self._releasing = False  # closing: eval_js no longer waits
         self._displayed_in: int | None = None
+        #: The theme a reloaded page starts with: the last one applied (as native windows do).
+        self.page_theme = options.theme
 
     # -- where it lives ----------------------------------------------------------------------
 
@@ -143,6 +145,14 @@ class IframeWidget(BaseWidget):
         if self._displayed_in is not None and self._displayed_in == execution_count():
             return
         self.display()
+
+    def emit(self, event_type: str, data: Any = None) -> None:
+        """Send an event to the page; a theme change also becomes a reloaded page's theme."""
+        super().emit(event_type, data)
+        if event_type == "pywry:update-theme" and isinstance(data, dict):
+            theme = data.get("theme")
+            if theme in ("dark", "light", "system"):
+                self.page_theme = theme
 
     def eval_js(self, script: str, timeout: float = 10.0) -> Any:
         """Evaluate ``script`` in the page and return its value (a Promise is awaited).
@@ -204,7 +214,7 @@ class IframeWidget(BaseWidget):
         return json.dumps(
             {
                 "label": self.label,
-                "theme": self.options.theme,
+                "theme": self.page_theme,
                 "ws": f"/w/{self.label}/ws?token={self.token}",
                 "queueLimit": self.app.settings.queue_limit,
                 "maxMessageBytes": self.server.max_message_bytes,
@@ -227,7 +237,7 @@ class IframeWidget(BaseWidget):
         return render_page(
             self.content or HtmlContent(),
             label=self.label,
-            theme=self.options.theme,
+            theme=self.page_theme,
             title=self.options.title,
             bridge_html=bridge_html,
         )
