@@ -79,6 +79,30 @@ def test_events_emitted_before_the_page_opens_arrive_in_order(app: PyWry, browse
         context.close()
 
 
+def test_a_page_opened_after_an_update_mounts_the_new_content_once(
+    app: PyWry, browser: Any
+) -> None:
+    """The served page already shows the update: replaying its event would run it twice."""
+    ready, back = Recorder(), Recorder()
+    handle = app.show("<p>first</p>", display=False, callbacks={"pywry:ready": ready})
+    handle.on("app:back", back)
+    handle.update(
+        "<p id='second'>second</p><script>window.__runs = (window.__runs || 0) + 1;"
+        "pywry.on('app:marker', () => pywry.emit('app:back', window.__runs))</script>"
+    )
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(handle.url)  # type: ignore[attr-defined]
+        ready.wait()
+        handle.emit("app:marker")  # behind anything replayed, so its answer comes after
+        assert back.wait()[0][0] == 1
+        assert len(ready.calls) == 1
+        assert page.evaluate("document.getElementById('second').textContent") == "second"
+    finally:
+        context.close()
+
+
 def test_ten_thousand_events_python_to_js_in_order(show: Show) -> None:
     handle, page = show()
     listen(page, "seq:n")

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from wry.models import HtmlContent, check_event_name
 from wry.page import bridge_bundle, render_page, script_tag
-from wry.widget import BaseWidget, WidgetClosedError
+from wry.protocol import encode_event
+from wry.widget import BaseWidget, WidgetClosedError, content_payload
 from wry_iframe.outbox import Outbox
 from wry_iframe.security import new_token
 
@@ -90,6 +91,9 @@ class IframeWidget(BaseWidget):
         self._displayed_in: int | None = None
         #: The theme a reloaded page starts with: the last one applied (as native windows do).
         self.page_theme = options.theme
+        #: The seq of the last update()'s event: a page rendered after it already shows it.
+        self._content_seq = 0
+        self._content_lock = threading.Lock()
 
     # -- where it lives ----------------------------------------------------------------------
 
@@ -154,6 +158,23 @@ class IframeWidget(BaseWidget):
             if theme in ("dark", "light", "system"):
                 self.page_theme = theme
 
+    def update(self, content: str | HtmlContent) -> None:
+        """Replace the content; a page that loads later renders it and skips this event.
+
+        Without the skip, a page opened (or reloaded) before the page had acknowledged the
+        event would mount the new content twice: its scripts would run twice, and
+        ``pywry:ready`` would fire twice.
+        """
+        self._check_open()
+        content = HtmlContent.of(content)
+        encoded = encode_event("pywry:update-content", content_payload(content))
+        with self._content_lock:  # a page rendered meanwhile sees content and seq agree
+            self._content_seq, wake = self.outbox.put_numbered(encoded)
+            self.content = content
+        self.app._watch_content(self)
+        if wake:
+            self.server.wake(self.label)
+
     def eval_js(self, script: str, timeout: float = 10.0) -> Any:
         """Evaluate ``script`` in the page and return its value (a Promise is awaited).
 
@@ -210,7 +231,7 @@ class IframeWidget(BaseWidget):
 
     # -- the page --------------------------------------------------------------------------
 
-    def _config(self) -> str:
+    def _config(self, content_seq: int) -> str:
         return json.dumps(
             {
                 "label": self.label,
@@ -218,6 +239,7 @@ class IframeWidget(BaseWidget):
                 "ws": f"/w/{self.label}/ws?token={self.token}",
                 "queueLimit": self.app.settings.queue_limit,
                 "maxMessageBytes": self.server.max_message_bytes,
+                "contentSeq": content_seq,
             }
         )
 
@@ -227,7 +249,9 @@ class IframeWidget(BaseWidget):
 
     def page_html(self) -> str:
         """The page for the current content (an ``update()`` is kept across reloads)."""
-        config = f'data-wry="{html.escape(self._config(), quote=True)}"'
+        with self._content_lock:
+            content, content_seq = self.content, self._content_seq
+        config = f'data-wry="{html.escape(self._config(content_seq), quote=True)}"'
         if self.inline_assets:
             adapter = script_tag(adapter_js()).replace("<script>", f"<script {config}>", 1)
             bridge_html = script_tag(bridge_bundle()) + adapter
@@ -235,7 +259,7 @@ class IframeWidget(BaseWidget):
             src = html.escape(f"/w/{self.label}/bridge.js?token={self.token}", quote=True)
             bridge_html = f'<script src="{src}" {config}></script>'
         return render_page(
-            self.content or HtmlContent(),
+            content or HtmlContent(),
             label=self.label,
             theme=self.page_theme,
             title=self.options.title,

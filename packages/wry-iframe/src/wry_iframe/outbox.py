@@ -39,19 +39,29 @@ class Outbox:
     def put(self, encoded_event: str) -> bool:
         """Append one event; True when the sender must be woken up for it."""
         with self.lock:
-            waiting = self.next_seq - self.first_seq
-            if waiting >= self.queue_limit:
-                raise QueueFullError(
-                    f"{self.name} has {waiting} events its page has not acknowledged "
-                    f"(queue_limit={self.queue_limit}): the page is not connected or not "
-                    "keeping up; open handle.url, or raise PyWrySettings.queue_limit"
-                )
-            self._events.append(encoded_event)
-            self.next_seq += 1
-            if self.wake_scheduled:
-                return False
-            self.wake_scheduled = True
-            return True
+            return self._append(encoded_event)
+
+    def put_numbered(self, encoded_event: str) -> tuple[int, bool]:
+        """Append one event: (its seq, whether the sender must be woken up for it)."""
+        with self.lock:
+            seq = self.next_seq
+            return seq, self._append(encoded_event)
+
+    def _append(self, encoded_event: str) -> bool:
+        """``put`` with the lock held."""
+        waiting = self.next_seq - self.first_seq
+        if waiting >= self.queue_limit:
+            raise QueueFullError(
+                f"{self.name} has {waiting} events its page has not acknowledged "
+                f"(queue_limit={self.queue_limit}): the page is not connected or not "
+                "keeping up; open handle.url, or raise PyWrySettings.queue_limit"
+            )
+        self._events.append(encoded_event)
+        self.next_seq += 1
+        if self.wake_scheduled:
+            return False
+        self.wake_scheduled = True
+        return True
 
     @property
     def pending(self) -> int:

@@ -121,11 +121,21 @@
         break;
       }
     }
-    lastIn = frame.s + Math.max(skip, 0) + events.length - 1;
+    var first = frame.s + Math.max(skip, 0);
+    lastIn = first + events.length - 1;
     if (leaving) ackNow(); // up to the leaving event: never replayed, the rest will be
+    if (first <= cfg.contentSeq) events = notRendered(events, first);
     pywry._receive(events);
     if (leaving) pywry._whenDone(stayCheck);
     scheduleAck();
+  }
+
+  // The server rendered this page with the content of every update() up to contentSeq:
+  // mounting one of those again would run its scripts twice (and fire pywry:ready twice).
+  function notRendered(events, first) {
+    return events.filter(function (event, i) {
+      return first + i > cfg.contentSeq || event.type !== "pywry:update-content";
+    });
   }
 
   // After pywry:navigate or pywry:refresh the page is about to go: it applies and
