@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def run_doctor(**env: str) -> subprocess.CompletedProcess[str]:
@@ -46,3 +47,40 @@ def test_unknown_command_exits_2() -> None:
     )
     assert run.returncode == 2
     assert "doctor" in run.stderr
+
+
+BROKEN_TRANSPORT = """
+from wry.plugins import hookimpl
+from wry.transport import Transport
+
+
+class Broken(Transport):
+    name = "broken"
+
+    def unavailable_reason(self):
+        import wry_missing_dependency  # a lazy import the plugin lacks
+
+    def create(self, app, content, options):
+        raise NotImplementedError
+
+
+@hookimpl
+def wry_transports():
+    return [Broken()]
+"""
+
+
+def test_a_transport_whose_check_raises_is_reported_not_fatal(tmp_path: Path) -> None:
+    dist = tmp_path / "wry_brokencheck-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: wry-brokencheck\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[wry]\nbroken = wry_brokencheck\n")
+    (tmp_path / "wry_brokencheck.py").write_text(BROKEN_TRANSPORT)
+    path = os.pathsep.join(p for p in (str(tmp_path), os.environ.get("PYTHONPATH")) if p)
+    run = run_doctor(PYTHONPATH=path)
+    assert run.returncode in (0, 1), run.stderr
+    assert (
+        "transport broken: its availability check raised ModuleNotFoundError: "
+        "No module named 'wry_missing_dependency'"
+    ) in run.stdout
+    assert "PyWry() would use" in run.stdout or "PyWry() cannot show" in run.stdout

@@ -87,11 +87,16 @@ def system() -> list[Check]:
 
 def transports() -> tuple[list[Check], str]:
     """Installed transports, and the one ``PyWry()`` would choose here, with the reason."""
-    from wry.transport import TransportNotAvailable, choose_transport, installed_transports
+    from wry.transport import (
+        TransportNotAvailable,
+        choose_transport,
+        installed_transports,
+        unavailable,
+    )
 
     checks = []
     for name, transport in sorted(installed_transports().items()):
-        reason = transport.unavailable_reason()
+        reason = unavailable(transport)
         checks.append(Check(f"transport {name}", reason is None, reason or "usable"))
     try:
         choice = choose_transport(None, os.environ.get("WRY_TRANSPORT"))

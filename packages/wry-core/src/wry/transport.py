@@ -69,6 +69,18 @@ def installed_transports() -> dict[str, Transport]:
     return found
 
 
+def unavailable(transport: Transport) -> str | None:
+    """``transport.unavailable_reason()``, where a check that raises is a reason too.
+
+    A third-party transport whose check fails (a lazy import it lacks) is simply not usable:
+    it must not take the automatic choice or ``python -m wry doctor`` down with it.
+    """
+    try:
+        return transport.unavailable_reason()
+    except Exception as exc:
+        return f"its availability check raised {type(exc).__name__}: {exc}"
+
+
 def in_jupyter_kernel() -> bool:
     """True inside a running IPython kernel (notebook, JupyterLab, VS Code)."""
     ipython = sys.modules.get("IPython")
@@ -127,7 +139,7 @@ def choose_transport(explicit: str | None = None, configured: str | None = None)
                 f"transport {wanted!r} is not installed (installed: {names}); "
                 f"{install_hint(wanted)}"
             )
-        reason = transport.unavailable_reason()
+        reason = unavailable(transport)
         if reason:
             raise TransportNotAvailable(f"transport {wanted!r} cannot run here: {reason}")
         return Choice(transport, why)
@@ -138,7 +150,7 @@ def choose_transport(explicit: str | None = None, configured: str | None = None)
         if transport is None:
             skipped.append(f"{name}: not installed ({install_hint(name)})")
             continue
-        reason = transport.unavailable_reason()
+        reason = unavailable(transport)
         if reason:
             skipped.append(f"{name}: {reason}")
             continue
