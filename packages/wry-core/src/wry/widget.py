@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from wry.app import PyWry
 
 
+#: Event names the transports report about a window; a page may not send them.
+LIFECYCLE_PREFIX = "window:"
+
+
 class WidgetClosedError(RuntimeError):
     """An operation on a window/widget that has been closed."""
 
@@ -56,6 +60,7 @@ class BaseWidget(BuiltinEventsMixin, ABC):
         self._closed = threading.Event()
         self._close_lock = threading.Lock()
         self._closing = False  # claimed by the one caller that closes (see _claim_close)
+        self.rejected = 0  # messages or events from the page that were refused; each was logged
 
     # -- the protocol ------------------------------------------------------------------------
 
@@ -139,7 +144,26 @@ class BaseWidget(BuiltinEventsMixin, ABC):
         """Hand an event that arrived from the page to the Python callbacks.
 
         Once the widget is closed (``window:closed`` was dispatched) a late event from its
-        page reaches no one, app-wide listeners included.
+        page reaches no one, app-wide listeners included. Names in the ``window:`` namespace
+        are the transport's to report (``window:closed``, ``window:hidden``): a page that
+        sends one is refused, logged and counted in ``rejected``, so that no page can tell
+        Python its window closed while it is open.
+        """
+        if event_type.startswith(LIFECYCLE_PREFIX):
+            self.rejected += 1
+            log.warning(
+                "%r: the page sent %r, a name only the transport reports (%s…): refused",
+                self,
+                event_type,
+                LIFECYCLE_PREFIX,
+            )
+            return
+        self.dispatch_lifecycle(event_type, data)
+
+    def dispatch_lifecycle(self, event_type: str, data: Any) -> None:
+        """Hand the callbacks an event the transport made (``window:hidden``, say).
+
+        Like a page event, it reaches no one once the widget is closed.
         """
         if self._closed.is_set():
             log.debug("%r: %r arrived after the close and was dropped", self, event_type)

@@ -77,7 +77,6 @@ class IframeWidget(BaseWidget):
         self.outbox = Outbox(app.settings.queue_limit, f"iframe widget {options.label!r}")
         self.in_instance = ""  # the page instance whose events we count (socket thread)
         self.in_seq = 0  # last page event dispatched (socket thread)
-        self.rejected = 0  # malformed or foreign frames from the page; each was logged
         #: Seconds a page may stay away (reload, network) before the widget counts as closed;
         #: None keeps the widget open while no page is connected (notebook IFrames).
         self.close_after_disconnect: float | None = None

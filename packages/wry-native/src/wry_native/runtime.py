@@ -504,7 +504,7 @@ class NativeRuntime:
                 elif kind == "tray":
                     self._deliver_tray(label, rest)
                 else:
-                    self._deliver(label, handle, rest)
+                    self._deliver(label, handle, rest, from_page=kind == "page")
             except Exception:
                 log.exception("dispatching %s failed", kind)
 
@@ -522,7 +522,7 @@ class NativeRuntime:
         self.rejected += 1
         log.warning("events for unknown tray %r dropped", tray_id)
 
-    def _deliver(self, label: Any, handle: BaseWidget | None, events: Any) -> None:
+    def _deliver(self, label: Any, handle: BaseWidget | None, events: Any, from_page: bool) -> None:
         if handle is not None and self._handle(label) is not handle:
             handle = None  # its window closed since: the events are for no one
         if handle is None or not isinstance(events, list):
@@ -531,7 +531,10 @@ class NativeRuntime:
             return
         for event in events:
             if isinstance(event, dict) and isinstance(event.get("type"), str):
-                handle.dispatch_from_page(event["type"], event.get("data"))
+                if from_page:
+                    handle.dispatch_from_page(event["type"], event.get("data"))
+                else:
+                    handle.dispatch_lifecycle(event["type"], event.get("data"))
             else:
                 self.rejected += 1
                 log.warning("malformed event from %r dropped: %.200r", label, event)

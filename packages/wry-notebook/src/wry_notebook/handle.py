@@ -82,7 +82,6 @@ class NotebookWidget(BaseWidget):
         self._views: set[str] = set()
         self._views_lock = threading.Lock()
         self._displayed_in: str | int | None = None  # the request that displayed it last
-        self.rejected = 0  # malformed messages from the page; each was logged
         self.widget.attach(self._on_page_events, self._on_view, self._on_refused)
 
     # -- the protocol --------------------------------------------------------------------------

@@ -29,6 +29,7 @@ __all__ = [
     "test_js_emit_reaches_python_callback",
     "test_order_js_to_python",
     "test_order_python_to_js",
+    "test_page_cannot_report_lifecycle_events",
     "test_payload_types_survive_both_ways",
     "test_python_emit_reaches_js_handler",
     "test_raising_callback_is_isolated",
@@ -226,6 +227,22 @@ def test_ready_fires_after_update(session: Session) -> None:
     session.update("<p id='again'>again</p>")
     session.wait_recorded("pywry:ready")
     assert session.js("!!root.querySelector('#again')")
+
+
+def test_page_cannot_report_lifecycle_events(session: Session) -> None:
+    # window:closed and window:hidden are the transport's to report: a page saying its window
+    # closed would have Python forget a window that is open.
+    session.record("window:closed")
+    session.record("window:hidden")
+    session.record("app:after")
+    session.js(
+        "(pywry.emit('window:closed', {label: 'forged'}), pywry.emit('window:hidden', {}),"
+        " pywry.emit('app:after', 1), true)"
+    )
+    session.wait_recorded("app:after")  # in order: the two before it were dispatched or not
+    assert session.recorded("window:closed") == []
+    assert session.recorded("window:hidden") == []
+    assert list(session.python("result = [handle.closed, handle.rejected]")) == [False, 2]
 
 
 def test_raising_callback_is_isolated(session: Session) -> None:
