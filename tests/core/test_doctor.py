@@ -84,3 +84,13 @@ def test_a_transport_whose_check_raises_is_reported_not_fatal(tmp_path: Path) ->
         "No module named 'wry_missing_dependency'"
     ) in run.stdout
     assert "PyWry() would use" in run.stdout or "PyWry() cannot show" in run.stdout
+
+
+def test_doctor_checks_each_wry_variable_alone() -> None:
+    # A misspelled variable is never read (plugins may have their own): the doctor says so and
+    # names the setting it resembles; a bad value is named with the reason, on its own line.
+    out = run_doctor(WRY_THEM="light", WRY_WIDTH="5", WRY_TRANSPORT="iframe").stdout
+    lines = {line.split(":")[0].strip("-ok "): line for line in out.splitlines() if "WRY_" in line}
+    assert "did you mean WRY_THEME?" in lines["WRY_THEM"]
+    assert "invalid" in lines["WRY_WIDTH"] and "100" in lines["WRY_WIDTH"]
+    assert "ok" in lines["WRY_TRANSPORT"] and "transport='iframe'" in lines["WRY_TRANSPORT"]

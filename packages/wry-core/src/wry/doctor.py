@@ -85,6 +85,40 @@ def system() -> list[Check]:
     return checks
 
 
+#: ``WRY_`` variables that are read by wry but are no setting.
+CONTROL_VARIABLES = ("WRY_LOAD_PLUGINS", "WRY_DISABLE_PLUGINS", "WRY_TRACE_PLUGINS")
+TEST_VARIABLES = ("WRY_TEST_CHROMIUM",)
+
+
+def environment() -> list[Check]:
+    """Every ``WRY_`` variable set here: a setting (and whether its value is valid), a plugin
+    control, or no name wry knows (a misspelling is no error: it is just never read)."""
+    import difflib
+
+    from pydantic import ValidationError
+
+    from wry.settings import PyWrySettings
+
+    settings = {f"WRY_{name.upper()}": name for name in PyWrySettings.model_fields}
+    known = [*settings, *CONTROL_VARIABLES, *TEST_VARIABLES]
+    checks = []
+    for var in sorted(v for v in os.environ if v.startswith("WRY_")):
+        if var in settings:
+            try:  # this one variable alone, as the settings would read it
+                setattr(PyWrySettings.model_construct(), settings[var], os.environ[var])
+                checks.append(Check(var, True, f"setting {settings[var]}={os.environ[var]!r}"))
+            except ValidationError as exc:
+                why = exc.errors()[0]["msg"]
+                checks.append(Check(var, False, f"invalid: {why}", "see docs/settings.md"))
+        elif var in known:
+            checks.append(Check(var, True, repr(os.environ[var])))
+        else:
+            close = difflib.get_close_matches(var, known, n=1)
+            fix = f"did you mean {close[0]}?" if close else "no wry setting has this name"
+            checks.append(Check(var, False, "not read by wry", fix))
+    return checks
+
+
 def transports() -> tuple[list[Check], str]:
     """Installed transports, and the one ``PyWry()`` would choose here, with the reason."""
     from wry.transport import (
@@ -114,6 +148,7 @@ def report() -> tuple[str, bool]:
         ("distributions", distributions()),
         ("transports", transport_checks),
         ("system", system()),
+        ("environment (WRY_*)", environment()),
     ):
         lines.append(f"{title}:")
         for check in checks:
