@@ -73,3 +73,11 @@ def test_app_keyword_overrides_are_validated() -> None:
     assert (app.settings.theme, app.settings.width) == ("light", 1024)
     with pytest.raises(ValidationError, match="theme"):
         PyWry(theme="purple")
+
+
+def test_a_broken_pyproject_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bare TOMLDecodeError named neither the file nor why wry read it.
+    (tmp_path / "pyproject.toml").write_text('[tool.wry\ntheme = "light"\n')
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match=r"pyproject\.toml is not valid TOML .*\[tool\.wry\]"):
+        PyWrySettings()

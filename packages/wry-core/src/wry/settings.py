@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
@@ -107,4 +109,12 @@ class PyWrySettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, PyprojectTomlConfigSettingsSource(settings_cls))
+        try:
+            pyproject = PyprojectTomlConfigSettingsSource(settings_cls)
+        except tomllib.TOMLDecodeError as exc:
+            path = Path("pyproject.toml").resolve()
+            raise ValueError(
+                f"{path} is not valid TOML ({exc}); wry reads its [tool.wry] table for settings."
+                " Fix the file, or run from another directory"
+            ) from exc
+        return (init_settings, env_settings, pyproject)
