@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from native_helpers import Recorder, XDisplay, wait_until
+from native_helpers import DISPLAY_SIZE, Recorder, XDisplay, wait_until
 
 from wry import PyWry, PyWrySettings
 from wry_native import NativeWindowHandle, WindowProxy
@@ -208,6 +208,38 @@ def test_a_shown_window_is_mapped_once_its_page_is_up(
         xid = x_display.window_id(title)
         wait_until(lambda: x_display.geometry(xid)["map_state"] == "IsViewable", "mapped")
         assert handle.eval_js("document.getElementById('p').textContent") == "up"
+    finally:
+        if not warm:
+            owner.destroy()
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm-window", "new-window"])
+def test_center_at_once_after_show_centres_the_window(
+    app: PyWry, x_display: XDisplay, warm: bool
+) -> None:
+    # Until the window manager has framed a window just shown, Tauri knows no outer size:
+    # center() must not centre the window's corner instead of the window.
+    owner = app if warm else PyWry(PyWrySettings(transport="native", warm_windows=0))
+    try:
+        if warm:
+            runtime = owner.show("<p>first</p>").runtime  # type: ignore[attr-defined]
+            wait_until(lambda: runtime.request("list_windows", {})["loaded"] >= 1, "a warm window")
+        title = f"centred-{next(_count)}"
+        handle = owner.show("<p>centre</p>", title=title, width=400, height=300)
+        handle.center()
+        xid = x_display.window_id(title)
+
+        def middle() -> tuple[float, float]:
+            geo = x_display.geometry(xid)
+            return geo["x"] + geo["width"] / 2, geo["y"] + geo["height"] / 2
+
+        width, height = DISPLAY_SIZE
+        # the client area sits below the frame's title bar: a little lower than the middle
+        wait_until(
+            lambda: abs(middle()[0] - width / 2) <= 2 and 0 <= middle()[1] - height / 2 <= 30,
+            f"the window centred on the screen (its middle at {middle()})",
+        )
+        handle.close()
     finally:
         if not warm:
             owner.destroy()

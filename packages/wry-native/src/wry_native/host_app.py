@@ -551,10 +551,15 @@ class HostApp:
         page says hello, at the first load check if that is late, or as soon as the parent
         asks anything of it.
         """
-        with window.lock:
+        with window.lock:  # held while showing: a hide, or a call that needs it shown, waits
             pending, window.show_when_up = window.show_when_up, False
-        if pending:
-            window.native.show()
+            if pending:
+                window.native.show()
+
+    def _cancel_reveal(self, window: HostWindow) -> None:
+        """The parent shows or hides the window itself: after a reveal under way, if any."""
+        with window.lock:
+            window.show_when_up = False
 
     def _take_warm(self, label: str) -> HostWindow | None:
         # Only a window whose pool page is up: in one still loading, WebKit may finish that
@@ -638,13 +643,13 @@ class HostApp:
     def cmd_hide(self, message: dict[str, Any]) -> None:
         """Hide without destroying."""
         window = self.window(message["label"])
-        window.show_when_up = False
+        self._cancel_reveal(window)
         window.native.hide()
 
     def cmd_show(self, message: dict[str, Any]) -> None:
         """Show a hidden window."""
         window = self.window(message["label"])
-        window.show_when_up = False
+        self._cancel_reveal(window)
         window.native.show()
 
     def cmd_list_windows(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -678,7 +683,7 @@ class HostApp:
             raise ValueError("'args' must be a list")
         method = str(message["method"])
         if method == "hide":
-            window.show_when_up = False
+            self._cancel_reveal(window)
         else:
             self._reveal(window)
         if method not in ("navigate", "reload"):

@@ -8,6 +8,8 @@ effect; there is no zoom getter), the host answers from real geometry or from wh
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,10 +18,22 @@ from pytauri.webview import WebviewWindow
 
 State = dict[str, Any]
 
+#: How long a call waits at most for a window shown a moment ago to get its frame (see
+#: ``wait_framed``): a window manager frames it in tens of milliseconds, a second or more
+#: when WebKit is starting; without one it never happens, and after one such wait the host
+#: stops waiting.
+FRAME_WAIT_S = 2.0
+_no_frames: list[bool] = []  # one wait timed out: no window manager frames windows here
+
 
 def logical_size(width: float, height: float) -> Any:
     """A Tauri logical size."""
     return Size.Logical((float(width), float(height)))
+
+
+def _framed(window: WebviewWindow, state: State) -> WebviewWindow:
+    wait_framed(window, state)
+    return window
 
 
 def _size(value: Any) -> dict[str, int]:
@@ -30,6 +44,34 @@ def _size(value: Any) -> dict[str, int]:
 def _position(value: Any) -> dict[str, int]:
     x, y = value
     return {"x": int(x), "y": int(y)}
+
+
+def wait_framed(window: WebviewWindow, state: State) -> None:
+    """Wait, once per window and briefly, until a window just shown has its frame.
+
+    Until the window manager has mapped it, Tauri reports its outer size as 0x0 (1x1 for a
+    new window) and a pool window's inner size as the pool's: ``center()`` would centre the
+    window's corner, not the window, and the geometry getters would answer what the window is
+    not. A window created visible is mapped only when its page is up, so this is the common
+    case right after ``show()``. Without a window manager the outer size stays 0x0: the
+    first wait gives up after ``FRAME_WAIT_S``, and none is tried after it.
+    """
+    if state.get("framed") or _no_frames or not window.is_visible():
+        return
+    deadline = time.monotonic() + FRAME_WAIT_S
+    while not _framed_size(window):
+        if time.monotonic() > deadline:
+            _no_frames.append(True)
+            break
+        threading.Event().wait(0.01)
+    state["framed"] = True
+
+
+def _framed_size(window: WebviewWindow) -> bool:
+    """Whether the outer size is known: no smaller than the inner size (the frame's)."""
+    outer_width, outer_height = window.outer_size()
+    inner_width, inner_height = window.inner_size()
+    return 0 < inner_width <= outer_width and 0 < inner_height <= outer_height
 
 
 def really_fullscreen(window: WebviewWindow) -> bool:
@@ -57,10 +99,10 @@ GETTERS: dict[str, Callable[[WebviewWindow, State], Any]] = {
     "is_devtools_open": lambda w, s: w.is_devtools_open(),
     "title": lambda w, s: w.title(),
     "url": lambda w, s: str(w.url()),
-    "inner_size": lambda w, s: _size(w.inner_size()),
-    "outer_size": lambda w, s: _size(w.outer_size()),
-    "inner_position": lambda w, s: _position(w.inner_position()),
-    "outer_position": lambda w, s: _position(w.outer_position()),
+    "inner_size": lambda w, s: _size(_framed(w, s).inner_size()),
+    "outer_size": lambda w, s: _size(_framed(w, s).outer_size()),
+    "inner_position": lambda w, s: _position(_framed(w, s).inner_position()),
+    "outer_position": lambda w, s: _position(_framed(w, s).outer_position()),
     "scale_factor": lambda w, s: w.scale_factor(),
     "zoom": lambda w, s: float(s.get("zoom", 1.0)),
     "background_color": lambda w, s: s.get("background_color"),
@@ -125,7 +167,7 @@ METHODS: dict[str, Callable[[WebviewWindow, list[Any], State], Any]] = {
     "set_min_size": lambda w, a, s: w.set_min_size(_optional_size(a)),
     "set_max_size": lambda w, a, s: w.set_max_size(_optional_size(a)),
     "set_position": lambda w, a, s: w.set_position(Position.Logical((float(a[0]), float(a[1])))),
-    "center": _no_args("center"),
+    "center": lambda w, a, s: _framed(w, s).center(),
     "maximize": _no_args("maximize"),
     "unmaximize": _no_args("unmaximize"),
     "minimize": _no_args("minimize"),
