@@ -292,6 +292,28 @@ def test_webview_zoom_navigate_reload(
     settled(lambda: proxy.is_devtools_open, False, "is_devtools_open")
 
 
+@pytest.mark.parametrize("warm", [True, False], ids=["warm-window", "new-window"])
+def test_navigate_at_once_after_show_stays(app: PyWry, warm: bool) -> None:
+    # A navigate() right after show() must win: over the host's check of the first load
+    # (which sends a window that is not at its page back there), and over a new window's
+    # first load, which WebKit may begin only after the navigate was asked for.
+    owner = app if warm else PyWry(PyWrySettings(transport="native", warm_windows=0))
+    try:
+        for _ in range(3):
+            handle = owner.show("<p>first</p>")
+            target = f"tauri://localhost/p/{handle.label}.html?elsewhere"
+            handle.proxy.navigate(target)
+            # url never raises, not even before the first load began
+            wait_until(lambda: handle.proxy.url == target, "the window at its URL")  # noqa: B023
+            threading.Event().wait(2.0)  # past the load checks at 0.25, 0.75 and 1.75 s
+            assert handle.proxy.url == target
+            assert handle.eval_js("location.search") == "?elsewhere"
+            handle.close()
+    finally:
+        if not warm:
+            owner.destroy()
+
+
 def test_unknown_window_methods_are_refused(window: tuple[NativeWindowHandle, str]) -> None:
     handle, _ = window
     with pytest.raises(NativeCallError, match="unknown window method 'explode'"):

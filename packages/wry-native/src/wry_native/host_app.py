@@ -32,6 +32,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pytauri import (
     AppHandle,
@@ -159,6 +160,8 @@ class HostWindow:
     lock: threading.Lock = field(default_factory=threading.Lock)
     state: dict[str, Any] = field(default_factory=dict)  # values Tauri cannot read back
     show_when_up: bool = False  # created visible: shown when its page is up (see _reveal)
+    started: bool = False  # WebKit has begun a load: a new window's first may begin late
+    deferred: str | None = None  # a navigate asked for before that, sent once it has
 
 
 class Output:
@@ -459,6 +462,8 @@ class HostApp:
                 current = str(window.native.url())
             except Exception:  # no URL at all: the first load never started
                 current = ""
+            if current and not window.started:  # begun unseen (no hello: a foreign page)
+                self._load_started(window)
             ours = url.startswith(self._base_url)
             if current == "" or (ours and current != url):
                 level = logging.INFO if attempt < 2 else logging.WARNING
@@ -486,10 +491,31 @@ class HostApp:
         # A new page may be loading: hold emits until its adapter attaches, or until the page
         # that listened says it is still there (the navigation was a frame's inside it).
         window = self._by_tauri.get(tauri_label)
+        if window is not None and not window.started:
+            self._load_started(window)
         if window is not None and window.attached:
             window.attached = False
             self._check_still_there(window, STILL_THERE_CHECKS_S)
         return True
+
+    def _load_started(self, window: HostWindow) -> None:
+        """WebKit has begun a load in ``window``: a navigate held until then may go now."""
+        with window.lock:
+            window.started = True
+            pending = window.deferred is not None
+        if pending:
+            self._tasks.put(lambda: self._send_deferred(window))
+
+    def _send_deferred(self, window: HostWindow) -> None:
+        with window.lock:
+            url, window.deferred = window.deferred, None
+            if url is None:
+                return
+            window.attached, window.listening_doc, window.loading = False, None, None
+        try:
+            window.native.navigate(url)
+        except Exception:
+            log.exception("window %s could not be sent to %s", window.tauri_label, url)
 
     def _check_still_there(self, window: HostWindow, delays: tuple[float, ...]) -> None:
         """Ask the page ``delays`` seconds from now whether the listening document stayed."""
@@ -693,10 +719,20 @@ class HostApp:
         with window.lock:
             was_listening, listening_doc = window.attached, window.listening_doc
             window.attached, window.listening_doc = False, None
+            if method == "navigate" and not window.started:
+                # WebKit has not begun this new window's first load, and would begin it over
+                # this navigation: held until it does (_load_started).
+                window.deferred = _absolute_url(args)
+                return None
+            loading = window.loading
+            if method == "navigate":
+                window.loading = None  # sent elsewhere: the load check must not bring it back
         try:
             return window_control.call(window.native, method, args, window.state)
         except BaseException:
             with window.lock:  # refused (a bad URL, say): the page stays, and so do its events
+                if window.loading is None:
+                    window.loading = loading
                 if was_listening and not window.attached:
                     window.listening_doc = listening_doc
                     self._start_sending(window)
@@ -911,10 +947,13 @@ class HostApp:
                         self._start_sending(window)
                     return
                 window.doc = doc if isinstance(doc, str) else None
+                first = not window.started
                 up = url is not None and url == window.loading
                 if up:
                     window.loading = None
                     window.warm_loaded = window.label is None
+            if first:
+                self._load_started(window)
             if up:
                 self._reveal(window)
             return
@@ -1006,6 +1045,16 @@ def _merge_batches(batches: list[str]) -> str:
     """Join JSON array texts into one array, in order, without decoding them."""
     inner = [b.strip()[1:-1].strip() for b in batches]
     return "[" + ",".join(part for part in inner if part) + "]"
+
+
+def _absolute_url(args: list[Any]) -> str:
+    """The URL a held navigate goes to, refused now as Tauri would refuse it later."""
+    if not args:
+        raise ValueError("navigate: missing argument(s), got []")
+    url = str(args[0])
+    if not urlsplit(url).scheme:
+        raise ValueError(f"invalid url {url!r}: give a whole URL (https://..., tauri://...)")
+    return url
 
 
 def _discard_line(stream: Any, chunk: int = 1 << 20) -> int:

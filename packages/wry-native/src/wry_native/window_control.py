@@ -67,6 +67,16 @@ def wait_framed(window: WebviewWindow, state: State) -> None:
     state["framed"] = True
 
 
+def _url(window: WebviewWindow) -> str:
+    """The webview's URL; "" while it has none (a new window's first load not started yet)."""
+    try:
+        return str(window.url())
+    except Exception as exc:  # Tauri parses WebKit's empty URI and fails
+        if "relative URL without a base" in str(exc):
+            return ""
+        raise
+
+
 def _framed_size(window: WebviewWindow) -> bool:
     """Whether the outer size is known: no smaller than the inner size (the frame's)."""
     outer_width, outer_height = window.outer_size()
@@ -98,7 +108,7 @@ GETTERS: dict[str, Callable[[WebviewWindow, State], Any]] = {
     "is_content_protected": lambda w, s: bool(s.get("content_protected", False)),
     "is_devtools_open": lambda w, s: w.is_devtools_open(),
     "title": lambda w, s: w.title(),
-    "url": lambda w, s: str(w.url()),
+    "url": lambda w, s: _url(w),
     "inner_size": lambda w, s: _size(_framed(w, s).inner_size()),
     "outer_size": lambda w, s: _size(_framed(w, s).outer_size()),
     "inner_position": lambda w, s: _position(_framed(w, s).inner_position()),
