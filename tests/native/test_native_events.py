@@ -258,6 +258,23 @@ def test_events_emitted_right_after_refresh_or_navigate_reach_the_next_page(
     handle.close()
 
 
+def test_a_reload_keeps_what_update_and_the_theme_changed(app: PyWry, recorder: Recorder) -> None:
+    """The host serves the page show() rendered: a reload must not bring that content (or
+    theme) back over an update(), as the iframe and notebook transports do not either."""
+    handle = show(app, recorder, '<h1 id="t">original</h1>', theme="dark")
+    state = "[document.getElementById('t').textContent, document.documentElement.dataset.theme]"
+    handle.update('<h1 id="t">updated</h1>')
+    handle.set_theme("light")
+    handle.refresh()
+    recorder.wait_for("pywry:ready", 3)  # show(), the update, the reloaded page
+    assert handle.eval_js(state) == ["updated", "light"]
+    handle.update('<h1 id="t">updated again</h1>')
+    handle.proxy.reload()
+    recorder.wait_for("pywry:ready", 5)
+    assert handle.eval_js(state) == ["updated again", "light"]
+    handle.close()
+
+
 def test_events_after_a_refresh_waiting_behind_an_update_reach_the_next_page(
     app: PyWry, recorder: Recorder
 ) -> None:

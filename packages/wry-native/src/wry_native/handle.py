@@ -10,6 +10,7 @@ from wry_native.runtime import NativeHostError, NativeRuntime, NativeTimeout
 
 if TYPE_CHECKING:
     from wry.app import PyWry
+    from wry.models import HtmlContent
 
 
 log = logging.getLogger("wry_native.handle")
@@ -219,7 +220,8 @@ class WindowProxy:
         self._call("navigate", str(url))
 
     def reload(self) -> None:
-        """Reload the page."""
+        """Reload the page, as it is now (after ``update()``, a theme change)."""
+        self._handle.store_page()
         self._call("reload")
 
     def open_devtools(self) -> None:
@@ -268,6 +270,8 @@ class NativeWindowHandle(BaseWidget):
         #: the theme last applied, and the title ``show()`` gave (content's own title wins).
         self.page_theme = theme
         self.page_title = title
+        #: The host still serves the page as first rendered: update() or a theme came since.
+        self._page_stale = False
 
     # -- the protocol ------------------------------------------------------------------------------
 
@@ -288,6 +292,30 @@ class NativeWindowHandle(BaseWidget):
             pass  # it died meanwhile: the window is gone
         except NativeTimeout:  # the request is on its way: the child closes it when it can
             log.warning("the native host did not answer 'close' of %r in time", self.label)
+
+    def update(self, content: str | HtmlContent) -> None:
+        """Replace the page's content; a reload (``refresh()``, ``proxy.reload()``) keeps it."""
+        super().update(content)
+        self._page_stale = True
+
+    def refresh(self) -> None:
+        """Reload the page with the content and theme it has now, keeping the scroll position."""
+        self.store_page()
+        super().refresh()
+
+    def store_page(self, force: bool = False) -> None:
+        """Have the host serve the page as it is now the next time the window loads it.
+
+        The host keeps the page ``show()`` rendered; without this a reload would bring back
+        that content and theme, undoing ``update()`` (the other transports keep it).
+        """
+        if not (force or self._page_stale) or self.content is None:
+            return
+        from wry_native.transport import native_page  # it imports this module
+
+        self._page_stale = False
+        page = native_page(self.content, self.label, self.page_theme, self.page_title)
+        self._request("put_page", {"page": page})
 
     def display(self) -> None:
         """Native windows are visible as soon as they are created: nothing to do."""
@@ -375,3 +403,4 @@ class NativeWindowHandle(BaseWidget):
         """Apply ``theme`` to the page, and keep it for a page rendered again."""
         super().update_theme(theme)
         self.page_theme = theme
+        self._page_stale = True

@@ -20,9 +20,6 @@ def wry_hot_reload(widget: Any, path: str, kind: str, text: str) -> bool | None:
         return None
     if widget.content is None:
         return None
-    from wry_native.transport import native_page
-
-    page = native_page(widget.content, widget.label, widget.page_theme, widget.page_title)
-    widget.runtime.request("put_page", {"label": widget.label, "page": page})
+    widget.store_page(force=True)  # rendered again: the script files are read now
     widget.refresh()
     return True
