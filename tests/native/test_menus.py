@@ -15,10 +15,12 @@ from wry import (
     PredefinedMenuItemConfig,
     PredefinedMenuItemKind,
     PyWry,
+    PyWrySettings,
     SubmenuConfig,
 )
 from wry.models import MenuItem
 from wry_native.menus import menu_spec, set_menu_item
+from wry_native.runtime import NativeCallError
 
 
 def _noop(data: object, event_type: str, label: str) -> None:
@@ -237,3 +239,24 @@ def test_app_menu_changes_and_check_clicks_reach_windows_opened_later(
     finally:
         for handle in opened:
             handle.close()
+
+
+def test_an_app_wide_menu_stays_in_its_own_app(app: PyWry, recorder: Recorder) -> None:
+    """Two apps of one process share a child host; each app-wide menu is its app's alone."""
+    other = PyWry(PyWrySettings(transport="native"))  # the same settings: the same host
+    app.set_menu(file_menu("mine", MenuItemConfig(id="mine-item", text="Mine", handler=recorder)))
+    theirs = other.show("<p>theirs</p>", title="menus-theirs")
+    mine = app.show("<p>mine</p>", title="menus-mine")
+    try:
+        assert theirs.runtime is mine.runtime  # type: ignore[attr-defined]
+        assert set_menu_item(app, "mine-item", text="Mine!")["count"] == 1
+        with pytest.raises(NativeCallError, match="no menu item 'mine-item' is shown"):
+            set_menu_item(other, "mine-item", text="theirs now")
+        with pytest.raises(NativeCallError, match="no menu item 'mine-item' is shown in window"):
+            set_menu_item(app, "mine-item", owner=theirs.label)
+        # what the user sees: no menubar over the other app's page, which is taller for it
+        assert theirs.eval_js("innerHeight") > mine.eval_js("innerHeight")
+    finally:
+        theirs.close()
+        mine.close()
+        other.destroy()

@@ -160,6 +160,7 @@ class HostWindow:
     lock: threading.Lock = field(default_factory=threading.Lock)
     state: dict[str, Any] = field(default_factory=dict)  # values Tauri cannot read back
     show_when_up: bool = False  # created visible: shown when its page is up (see _reveal)
+    app: str | None = None  # the parent's app that opened it (menus_host: app-wide menus)
     started: bool = False  # WebKit has begun a load: a new window's first may begin late
     deferred: str | None = None  # a navigate asked for before that, sent once it has
 
@@ -387,6 +388,12 @@ class HostApp:
             raise LookupError(f"no window labelled {label!r}")
         return found
 
+    def app_of(self, label: str) -> str | None:
+        """The app that opened window ``label`` (None for an unknown label or no app)."""
+        with self._lock:
+            window = self._windows.get(label)
+        return window.app if window is not None else None
+
     def user_windows(self) -> dict[str, WebviewWindow]:
         """The open user windows by user label (warm pool windows are not included)."""
         with self._lock:
@@ -563,6 +570,8 @@ class HostApp:
             window = self._build(target, title=title, inner_size=(width, height), visible=visible)
             warm = False
         window.label = label
+        app = message.get("app")
+        window.app = app if isinstance(app, str) else None
         with self._lock:
             self._windows[label] = window
         for listener in self.window_listeners:

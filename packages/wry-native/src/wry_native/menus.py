@@ -123,11 +123,12 @@ def wry_set_menu(app: Any, menu: MenuConfig, widget: Any) -> bool | None:
     if widget is not None:
         widget.runtime.request("set_menu", {"label": widget.label, "menu": spec})
         return True
-    from wry_native.transport import runtime_for
+    from wry_native.transport import app_scope, runtime_for
 
     runtime = runtime_for(app)
-    runtime.request("set_menu", {"label": None, "menu": spec})
-    runtime.app_menu = spec  # kept for a restarted child
+    scope = app_scope(app)
+    runtime.request("set_menu", {"label": None, "app": scope, "menu": spec})
+    runtime.app_menus[scope] = spec  # kept for a restarted child
     return True
 
 
@@ -142,9 +143,10 @@ def set_menu_item(
     owner: str | None = None,
     owner_kind: str = "window",
 ) -> dict[str, Any]:
-    """Change an item in every window showing it (or only in window ``owner``).
+    """Change an item in every window of the app showing it (or only in window ``owner``).
 
-    ``sender`` is the ``PyWry`` app (or a native runtime). A tray's items change with
+    ``sender`` is the ``PyWry`` app (or a native runtime, with an ``owner``: without an app
+    there is no app-wide menu to change). A tray's items change with
     ``owner_kind="tray"`` (what ``tray.set_menu_item`` does): a tray id may also be a label.
 
     Returns the item's state afterwards (``text``, ``enabled``, ``checked`` for check items,
@@ -157,11 +159,11 @@ def set_menu_item(
         ).items()
         if v is not None
     }
+    fields = {"id": item_id, "owner": owner, "owner_kind": owner_kind, "changes": changes}
     if not hasattr(sender, "request"):
-        from wry_native.transport import runtime_for
+        from wry_native.transport import app_scope, runtime_for
 
+        fields["app"] = app_scope(sender)  # without an owner: this app's windows only
         sender = runtime_for(sender)
-    result: dict[str, Any] = sender.request(
-        "menu_item", {"id": item_id, "owner": owner, "owner_kind": owner_kind, "changes": changes}
-    )
+    result: dict[str, Any] = sender.request("menu_item", fields)
     return result

@@ -7,6 +7,9 @@ user's item id. An app-wide menu is therefore copied into every window that has 
 own, including windows created later (``attach_new_window``), which are built from the app-wide
 spec as run-time changes and check clicks left it.
 
+Several ``PyWry`` apps of one process may share a host: each window belongs to the app that
+opened it (the ``app`` field of ``create``), and an app-wide menu is that app's alone.
+
 Runs in the child process only (imports pytauri).
 """
 
@@ -60,19 +63,22 @@ class MenuHost:
         emit_window: Emit,
         emit_tray: Emit,
         windows: Callable[[], dict[str, Any]] | None = None,
-        app_menu_changed: Callable[[dict[str, Any]], None] | None = None,
+        app_menu_changed: Callable[[str | None, dict[str, Any]], None] | None = None,
+        app_of: Callable[[str], str | None] | None = None,
     ) -> None:
         self._app = app_handle
-        #: Told the app-wide spec after each change, so the parent can give it to a new host.
-        self._app_menu_changed = app_menu_changed or (lambda spec: None)
+        #: Told an app-wide spec after each change, so the parent can give it to a new host.
+        self._app_menu_changed = app_menu_changed or (lambda app, spec: None)
         self._windows = windows or (lambda: dict(Manager.webview_windows(app_handle)))
+        #: The app a window belongs to (None: windows opened without one share one scope).
+        self._app_of = app_of or (lambda label: None)
         self._emit = {WINDOW: emit_window, TRAY: emit_tray}
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self._shown: dict[str, _Shown] = {}
         self._owned: dict[tuple[str, str], list[str]] = {}
         self._window_specs: dict[str, dict[str, Any]] = {}
-        self._app_spec: dict[str, Any] | None = None
+        self._app_specs: dict[str | None, dict[str, Any]] = {}  # app -> its app-wide menu
         self.clicks = 0
         app_handle.on_menu_event(self._on_menu_event)
 
@@ -144,22 +150,27 @@ class MenuHost:
             self._window_specs[label] = spec
             window.set_menu(self.build(WINDOW, label, spec))
 
-    def set_app_menu(self, spec: dict[str, Any]) -> int:
-        """Show ``spec`` in every window without its own menu, now and later; returns how many."""
+    def set_app_menu(self, app: str | None, spec: dict[str, Any] | None) -> int:
+        """Show ``spec`` in every window of ``app`` without its own menu, now and later;
+        returns how many. None forgets the app's menu (the app is gone)."""
         with self._lock:
-            self._app_spec = spec
+            if spec is None:
+                self._app_specs.pop(app, None)
+                return 0
+            self._app_specs[app] = spec
             count = 0
             for label, window in self._windows().items():
-                if label not in self._window_specs:
+                if label not in self._window_specs and self._app_of(label) == app:
                     window.set_menu(self.build(WINDOW, label, spec))
                     count += 1
             return count
 
     def attach_new_window(self, label: str, window: Any) -> None:
-        """Call once a window exists: it gets the app-wide menu unless it has its own."""
+        """Call once a window exists: it gets its app's menu unless it has its own."""
         with self._lock:
-            if self._app_spec is not None and label not in self._window_specs:
-                window.set_menu(self.build(WINDOW, label, self._app_spec))
+            spec = self._app_specs.get(self._app_of(label))
+            if spec is not None and label not in self._window_specs:
+                window.set_menu(self.build(WINDOW, label, spec))
 
     def window_closed(self, label: str) -> None:
         """Forget a closed window's menu."""
@@ -181,10 +192,12 @@ class MenuHost:
         changes: dict[str, Any],
         owner: str | None = None,
         owner_kind: str = WINDOW,
+        app: str | None = None,
     ) -> dict[str, Any]:
         """Apply ``text``/``enabled``/``checked``/``accelerator`` to every copy of ``item_id``.
 
-        Only copies of ``owner_kind`` count: a tray and a window may share a name.
+        Only copies of ``owner_kind`` count: a tray and a window may share a name. Without an
+        ``owner``: the copies in ``app``'s windows, and ``app``'s app-wide menu.
         """
         if owner_kind not in self._emit:
             raise ValueError(f"owner_kind must be {WINDOW!r} or {TRAY!r}, not {owner_kind!r}")
@@ -192,12 +205,10 @@ class MenuHost:
             copies = [
                 s
                 for s in self._shown.values()
-                if s.item_id == item_id
-                and s.owner_kind == owner_kind
-                and (owner is None or s.owner == owner)
+                if s.item_id == item_id and self._addressed(s, owner_kind, owner, app)
             ]
             app_wide = owner is None and owner_kind == WINDOW
-            specs = self._record_app_change(item_id, changes) if app_wide else []
+            specs = self._record_app_change(app, item_id, changes) if app_wide else []
         if not copies and not specs:
             where = f" in {owner_kind} {owner!r}" if owner else ""
             raise LookupError(f"no menu item {item_id!r} is shown{where}")
@@ -205,16 +216,34 @@ class MenuHost:
             _apply(shown, changes)
         return _state(item_id, copies) if copies else _spec_state(specs[0])
 
-    def _record_app_change(self, item_id: str, changes: dict[str, Any]) -> list[dict[str, Any]]:
-        """Keep a change of an app-wide item in the spec later windows are built from."""
-        if self._app_spec is None:
+    def _record_app_change(
+        self, app: str | None, item_id: str, changes: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Keep a change of an app-wide item in the spec ``app``'s later windows are built from."""
+        app_spec = self._app_specs.get(app)
+        if app_spec is None:
             return []
-        specs = spec_items(self._app_spec["items"], item_id)
+        specs = spec_items(app_spec["items"], item_id)
         for spec in specs:
             record_changes(spec, changes)
         if specs:
-            self._app_menu_changed(self._app_spec)
+            self._app_menu_changed(app, app_spec)
         return specs
+
+    def _addressed(
+        self, shown: _Shown, owner_kind: str, owner: str | None, app: str | None
+    ) -> bool:
+        """Whether a change for ``owner`` (or, without one, every tray, or ``app``'s windows)
+        reaches the copy ``shown``."""
+        if shown.owner_kind != owner_kind:
+            return False
+        if owner is not None:
+            return shown.owner == owner
+        return owner_kind == TRAY or self._of(shown) == app
+
+    def _of(self, shown: _Shown) -> str | None:
+        """The app whose window shows ``shown`` (a tray's copy: None)."""
+        return self._app_of(shown.owner) if shown.owner_kind == WINDOW else None
 
     # -- clicks --------------------------------------------------------------------------------
 
@@ -241,19 +270,21 @@ class MenuHost:
         self._emit[owner_kind](owner, event_type, data)
 
     def _sync_checked(self, clicked: _Shown, checked: bool) -> None:
-        # Copies of an app-wide check item in other windows, and windows opened later, show
-        # the state of the one clicked. A window's or a tray's own menu is its own.
+        # Copies of an app-wide check item in the app's other windows, and its windows opened
+        # later, show the state of the one clicked. A window's or a tray's own menu is its own.
         if not self._app_wide(clicked):
             return
+        app = self._of(clicked)
         for shown in self._shown.values():
             if (
                 shown is not clicked
                 and shown.check
                 and shown.item_id == clicked.item_id
                 and self._app_wide(shown)
+                and self._of(shown) == app
             ):
                 shown.native.set_checked(checked)
-        self._record_app_change(clicked.item_id, {"checked": checked})
+        self._record_app_change(app, clicked.item_id, {"checked": checked})
 
     def _app_wide(self, shown: _Shown) -> bool:
         """Whether ``shown`` is a copy of the app-wide menu."""
@@ -304,7 +335,8 @@ def register(host: Any) -> None:
         host.emit_to_parent,
         host.emit_tray_to_parent,
         windows=host.user_windows,
-        app_menu_changed=lambda spec: host.out.write(wire.app_menu_line(spec)),
+        app_menu_changed=lambda app, spec: host.out.write(wire.app_menu_line(app, spec)),
+        app_of=host.app_of,
     )
     host.menus = menus
 
@@ -313,12 +345,13 @@ def register(host: Any) -> None:
         if label:
             menus.set_window_menu(label, message["menu"])
             return {"count": 1}
-        return {"count": menus.set_app_menu(message["menu"])}
+        return {"count": menus.set_app_menu(message.get("app"), message["menu"])}
 
     def menu_item(message: dict[str, Any]) -> dict[str, Any]:
         changes = message.get("changes") or {}
         kind = message.get("owner_kind") or WINDOW
-        return menus.update_item(message["id"], changes, message.get("owner"), kind)
+        owner, app = message.get("owner"), message.get("app")
+        return menus.update_item(message["id"], changes, owner, kind, app)
 
     def on_window(event: str, label: str, native: Any) -> None:
         if event == "created":

@@ -81,9 +81,9 @@ class NativeRuntime:
         #: ``sink(tray_id, events) -> bool`` for tray events (never a window's, even when a
         #: label is the same name); the first sink that returns True has taken them.
         self.tray_sinks: list[Callable[[str, list[dict[str, Any]]], bool]] = []
-        #: The app-wide menu spec (``set_menu`` with no label) as the child last reported it
-        #: (run-time changes, check clicks); a successor child gets it too.
-        self.app_menu: dict[str, Any] | None = None
+        #: Each app's app-wide menu spec (``set_menu`` with no label) as the child last
+        #: reported it (run-time changes, check clicks); a successor child gets them too.
+        self.app_menus: dict[str | None, dict[str, Any]] = {}
         #: ``callback(reason)`` once the child has exited (trays mark themselves gone).
         self.exit_callbacks: list[Callable[[str], None]] = []
         #: For the dispatcher: ``(kind, (label, handle, events or reason))``. The handle is
@@ -421,7 +421,9 @@ class NativeRuntime:
             event = {"type": message.get("event_type"), "data": message.get("data")}
             self._events.put(("tray", (message.get("tray_id"), None, [event])))
         elif kind == "app_menu":
-            self.app_menu = message.get("menu")  # its current state, for a successor child
+            app, menu = message.get("app"), message.get("menu")
+            if isinstance(menu, dict) and (app is None or isinstance(app, str)):
+                self.app_menus[app] = menu  # its current state, for a successor child
         elif kind == "ready":
             self._ready.set()
         elif kind is None:
@@ -574,10 +576,10 @@ def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
         _all.add(runtime)
         try:
             runtime.start()
-            if previous is not None and previous.app_menu is not None:
-                # The child died: windows opened from now on get the app-wide menu again.
-                runtime.request("set_menu", {"label": None, "menu": previous.app_menu})
-                runtime.app_menu = previous.app_menu
+            for app, menu in previous.app_menus.items() if previous is not None else ():
+                # The child died: windows opened from now on get their app's menu again.
+                runtime.request("set_menu", {"label": None, "app": app, "menu": menu})
+                runtime.app_menus[app] = menu
         except BaseException:
             _runtimes.pop(key, None)
             runtime.kill()  # a child that started but could not take the menu must not linger

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import threading
 import weakref
@@ -40,6 +41,20 @@ def native_page(content: HtmlContent, label: str, theme: str, title: str) -> str
     )
 
 
+#: Each app's name in its hosts (windows and app-wide menus belong to one app).
+_scopes: weakref.WeakKeyDictionary[PyWry, str] = weakref.WeakKeyDictionary()
+_scope_ids = itertools.count(1)
+
+
+def app_scope(app: PyWry) -> str:
+    """``app``'s name in the child hosts: apps of one process may share a host."""
+    with _used_lock:
+        scope = _scopes.get(app)
+        if scope is None:
+            scope = _scopes[app] = f"app-{next(_scope_ids)}"
+        return scope
+
+
 #: The child hosts each app used: its ``destroy()`` considers stopping those and no others.
 _used: weakref.WeakKeyDictionary[PyWry, set[NativeRuntime]] = weakref.WeakKeyDictionary()
 _used_lock = threading.Lock()
@@ -69,9 +84,12 @@ def release(app: PyWry) -> None:
     with _used_lock:
         runtimes = _used.pop(app, set())
     kept = stop_unused(runtimes, lambda runtime: tray.kept_by_another_app(runtime, app))
+    scope = app_scope(app)
     for runtime in kept:
         if runtime.alive:
             tray.remove_trays_of(app, runtime)
+            if runtime.app_menus.pop(scope, None) is not None:
+                runtime.request("set_menu", {"label": None, "app": scope, "menu": None})
 
 
 class NativeTransport(Transport):
@@ -104,6 +122,7 @@ class NativeTransport(Transport):
             "height": options.height,
             "theme": options.theme,
             "visible": bool(options.extra.get("visible", True)),
+            "app": app_scope(app),
         }
         if "url" in options.extra:
             fields["url"] = str(options.extra["url"])

@@ -118,9 +118,9 @@ def tray_event_line(tray_id: str, event_type: str, data: Any) -> str:
     return dumps(message) + "\n"
 
 
-def app_menu_line(spec: dict[str, Any]) -> str:
-    """The app-wide menu as it is now (after a run-time change or a check click)."""
-    return dumps({"type": "app_menu", "menu": spec}) + "\n"
+def app_menu_line(app: str | None, spec: dict[str, Any]) -> str:
+    """App ``app``'s app-wide menu as it is now (after a run-time change or a check click)."""
+    return dumps({"type": "app_menu", "app": app, "menu": spec}) + "\n"
 
 
 def events_line(label: str, raw_batch: str) -> str:
