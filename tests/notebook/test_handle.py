@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -407,6 +408,26 @@ def test_a_display_made_between_cells_does_not_hide_the_next_cells(
     shell.handle("cell-6")  # the user's next cell ends with the handle
     handle._ipython_display_()
     assert displayed == [handle.widget, handle.widget]
+
+
+def test_in_a_kernel_events_leave_once_displayed_without_waiting_for_the_view(
+    app: PyWry, shell: FakeShell, displayed: list[Any]
+) -> None:
+    """The view's announcement waits behind the running cell; the cell's events must not."""
+    shell.kernel = object()  # type: ignore[attr-defined]  # ipykernel's shell has these two
+    shell.events = SimpleNamespace(trigger=lambda *args: None)  # type: ignore[attr-defined]
+    shell.handle("cell-3")
+    handle, comm = show(app, display=True)
+    handle.emit("app:progress", 1)
+    handle.emit("app:progress", 2)
+    handle.flush()
+    assert [e["data"] for e in comm.events()] == [1, 2]
+    view_appears(comm)
+    view_leaves(comm)  # the tab closed: the page says so, and events wait again
+    handle.emit("app:progress", 3)
+    assert handle.pending == 1
+    view_appears(comm, "v2")
+    assert [e["data"] for e in comm.events()] == [1, 2, 3]
 
 
 def test_outside_a_kernel_show_does_not_display(

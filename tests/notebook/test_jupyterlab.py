@@ -247,6 +247,41 @@ def test_five_thousand_events_arrive_in_order_under_the_default_rate_limit(
     assert batches < 100, f"{batches} messages for 5000 events: not batched"
 
 
+STREAM_IN_THE_CELL = (
+    "import threading\n"
+    f"PAGE = {PAGE!r}\n"
+    "h = app.show(PAGE, height=200)\n"
+    "record('shown', label=h.label)\n"
+    "for i in range(3):\n"
+    "    h.emit('app:item', f'live-{i}')\n"
+    "pause, waited = threading.Event(), 0\n"
+    "while not RELEASE.exists() and waited < 1500:  # the test releases the cell\n"
+    "    pause.wait(0.02)\n"
+    "    waited += 1\n"
+    "record('cell-done', released=RELEASE.exists())\n"
+)
+
+
+def test_a_cell_that_shows_a_widget_streams_to_it_while_it_still_runs(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    """A progress display: the view's announcement waits behind the cell, the events must not."""
+    release = tmp_path / "release"
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(cells(log.path, f"RELEASE = pathlib.Path({str(release)!r})", STREAM_IN_THE_CELL))
+    nb.page.evaluate(
+        "() => (window.jupyterapp.commands.execute('notebook:run-all-cells'), true)"
+    )  # not awaited: the last cell runs until this test releases it
+    try:
+        root = widget(nb, log.wait("shown")[0]["label"])
+        root.locator("#items li").nth(2).wait_for(timeout=15_000)
+        assert root.locator("#items li").all_text_contents() == ["live-0", "live-1", "live-2"]
+        assert log.entries("cell-done") == []  # seen while the cell was still running
+    finally:
+        release.touch()
+    assert log.wait("cell-done")[0]["released"] is True
+
+
 def test_kernel_restart_then_rerunning_the_cell_works(
     notebook: Callable[..., LabPage], tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from wry.models import HtmlContent, check_event_name
 from wry.protocol import encode_event
+from wry.transport import in_jupyter_kernel
 from wry.widget import BaseWidget, WidgetClosedError, content_payload
 from wry_notebook.outbox import Outbox, OutboxClosedError
 from wry_notebook.widget import CHANNELS, Channel, WryWidget
@@ -81,6 +82,8 @@ class NotebookWidget(BaseWidget):
         )
         self._views: set[str] = set()
         self._views_lock = threading.Lock()
+        # display() ran in a kernel and no view has spoken since: its view is on its way
+        self._view_expected = False
         self._displayed_in: str | int | None = None  # the request that displayed it last
         self.widget.attach(self._on_page_events, self._on_view, self._on_refused)
 
@@ -128,11 +131,21 @@ class NotebookWidget(BaseWidget):
         return version
 
     def display(self) -> None:
-        """Show a view of the widget in the current output area."""
+        """Show a view of the widget in the current output area.
+
+        Inside a kernel, events leave from now on instead of waiting for the view to announce
+        itself: that announcement is a comm message, which the kernel handles only after the
+        running cell, so a cell that displays the widget and then streams to it would show
+        nothing until it ended. The page keeps what arrives before the view renders.
+        """
         from IPython.display import display
 
         self._displayed_in = _running_request()
         display(self.widget)  # type: ignore[no-untyped-call]
+        if in_jupyter_kernel():
+            with self._views_lock:  # held, so that a view message cannot interleave
+                self._view_expected = True
+                self._outbox.set_ready(True)
 
     def _ipython_display_(self) -> None:
         # ``app.show(...)`` as a cell's last line: show() already displayed it in this cell.
@@ -180,10 +193,10 @@ class NotebookWidget(BaseWidget):
                 self._views.add(view_id)
             else:
                 self._views.discard(view_id)
-            any_live = bool(self._views)
-        if self.closed:
-            return
-        self._outbox.set_ready(any_live)
+            # the page has spoken since display(): from now on it tells which views are live
+            self._view_expected = False
+            if not self.closed:
+                self._outbox.set_ready(bool(self._views))
 
     def _on_refused(self, info: dict[str, Any]) -> None:
         self.rejected += 1
