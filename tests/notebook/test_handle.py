@@ -430,6 +430,23 @@ def test_in_a_kernel_events_leave_once_displayed_without_waiting_for_the_view(
     assert [e["data"] for e in comm.events()] == [1, 2, 3]
 
 
+def test_a_closed_widget_is_not_displayed_again(
+    app: PyWry, shell: FakeShell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A closed widget has no model: its output would be the anywidget's repr."""
+    shown: list[Any] = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
+    handle, _ = show(app, display=False)
+    handle.close()
+    with pytest.raises(WidgetClosedError, match="is closed"):
+        handle.display()
+    shell.handle("cell-9")
+    handle._ipython_display_()  # a cell ending with the closed handle says what it is
+    assert shown == [{"text/plain": repr(handle)}]
+    assert "closed" in repr(handle)
+    assert handle._repr_mimebundle_() == {"text/plain": repr(handle)}
+
+
 def test_outside_a_kernel_show_does_not_display(
     app: PyWry, monkeypatch: pytest.MonkeyPatch
 ) -> None:

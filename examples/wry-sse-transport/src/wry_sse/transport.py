@@ -51,6 +51,7 @@ class SseWidget(BaseWidget):
         return batch
 
     def display(self) -> None:
+        self._check_open()
         print(f"wry-sse: open {self.url}", flush=True)
 
     def _close(self) -> None:

@@ -139,6 +139,7 @@ class IframeWidget(BaseWidget):
         """An IFrame in a notebook; outside one (or with ``open_browser``) a browser tab."""
         from wry_iframe.present import present
 
+        self._check_open()  # its page is gone: the IFrame or tab would show an error
         self._displayed_in = present(self)
 
     def _ipython_display_(self) -> None:
@@ -146,6 +147,9 @@ class IframeWidget(BaseWidget):
         from wry_iframe.present import execution_count
 
         if self._displayed_in is not None and self._displayed_in == execution_count():
+            return
+        if self.closed:  # a cell ending with a closed handle says so instead of raising
+            print(repr(self))
             return
         self.display()
 

@@ -318,7 +318,11 @@ class NativeWindowHandle(BaseWidget):
         self._request("put_page", {"page": page})
 
     def display(self) -> None:
-        """Native windows are visible as soon as they are created: nothing to do."""
+        """Native windows are visible as soon as they are created: nothing to do.
+
+        Raises WidgetClosedError once closed, as every transport does.
+        """
+        self._check_open()
 
     def _request(self, action: str, fields: dict[str, Any], timeout: float | None = None) -> Any:
         self._check_open()

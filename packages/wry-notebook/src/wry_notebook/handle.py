@@ -140,6 +140,7 @@ class NotebookWidget(BaseWidget):
         """
         from IPython.display import display
 
+        self._check_open()  # a closed widget has no model: the output would show its repr
         self._displayed_in = _running_request()
         display(self.widget)  # type: ignore[no-untyped-call]
         if in_jupyter_kernel():
@@ -152,10 +153,17 @@ class NotebookWidget(BaseWidget):
         running = _running_request()
         if self._displayed_in is not None and running == self._displayed_in:
             return
+        if self.closed:  # a cell ending with a closed handle says so instead of raising
+            from IPython.display import display
+
+            display({"text/plain": repr(self)}, raw=True)  # type: ignore[no-untyped-call]
+            return
         self.display()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The widget-view bundle, for front ends that render mimebundles themselves."""
+        if self.closed:  # ipywidgets raises TypeError for a closed widget
+            return {"text/plain": repr(self)}
         return self.widget._repr_mimebundle_(**kwargs)
 
     # -- transport -----------------------------------------------------------------------------

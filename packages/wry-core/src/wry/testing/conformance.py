@@ -24,6 +24,7 @@ __all__ = [
     "test_builtin_inject_and_remove_css",
     "test_builtin_set_content_and_style",
     "test_builtin_theme",
+    "test_closed_widget_refuses_display",
     "test_closed_widget_refuses_emits",
     "test_confirm_round_trip",
     "test_js_emit_reaches_python_callback",
@@ -267,3 +268,17 @@ def test_closed_widget_refuses_emits(session: Session) -> None:
         "    result = True\n"
     )
     assert raised is True
+
+
+def test_closed_widget_refuses_display(session: Session) -> None:
+    """A closed widget has no page to show: ``display()`` says so instead of showing a husk."""
+    session.close()
+    raised = session.python(
+        "from wry import WidgetClosedError\n"
+        "try:\n"
+        "    handle.display()\n"
+        "    result = 'no error'\n"
+        "except WidgetClosedError as exc:\n"
+        "    result = str(exc)\n"
+    )
+    assert "is closed" in raised
