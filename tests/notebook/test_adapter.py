@@ -27,7 +27,15 @@ async (esm) => {
       sent: [],
       get: (k) => state[k],
       set: (k, v) => { state[k] = v; },
-      save_changes: () => model.sent.push({ state: { ...state } }),
+      // like ipywidgets: the callbacks hear the kernel's status for this update
+      save_changes: (callbacks) => {
+        model.sent.push({ state: { ...state } });
+        model.inFlight = callbacks;
+      },
+      idle: () => {
+        const status = model.inFlight && model.inFlight.iopub && model.inFlight.iopub.status;
+        if (status) status({ content: { execution_state: 'idle' } });
+      },
       on: (name, cb) => (listeners[name] = listeners[name] || []).push(cb),
       off: () => {},
       send: (m) => model.sent.push(m),
@@ -184,6 +192,7 @@ def test_the_traitlet_channel_sends_through_js_event(host: Any) -> None:
           window.m = makeModel(state);
           const v = renderView(m);
           await new Promise(r => setTimeout(r, 50));
+          m.idle();  // the kernel has handled pywry:ready
           m.sent.length = 0;
           v.root.pywry.emit('app:t', 1);
           await new Promise(r => setTimeout(r, 0));
@@ -192,6 +201,35 @@ def test_the_traitlet_channel_sends_through_js_event(host: Any) -> None:
     )
     (saved,) = sent
     assert saved["state"]["_js_event"]["events"] == [{"type": "app:t", "data": 1}]
+
+
+def test_the_traitlet_channel_sends_one_update_at_a_time_and_loses_nothing(host: Any) -> None:
+    """ipywidgets merges updates made while one is in flight, the last value winning."""
+    sent = host.evaluate(
+        """async () => {
+          const state = initialState('t', '<p>x</p>');
+          state._channel = 'traitlets';
+          window.m = makeModel(state);
+          const v = renderView(m);
+          await new Promise(r => setTimeout(r, 50));
+          m.idle();  // the kernel has handled pywry:ready
+          m.sent.length = 0;
+          for (let i = 0; i < 4; i++) {
+            v.root.pywry.emit('app:t', i);
+            await new Promise(r => setTimeout(r, 0));  // one batch per tick
+          }
+          const whileInFlight = m.sent.length;
+          m.idle();
+          const afterIdle = m.sent.length;
+          m.idle();
+          return {whileInFlight, afterIdle, sent: m.sent.map(s => s.state._js_event)};
+        }"""
+    )
+    assert sent["whileInFlight"] == 1
+    assert sent["afterIdle"] == 2  # what waited leaves together, in one update
+    assert [[e["data"] for e in js["events"]] for js in sent["sent"]] == [[0], [1, 2, 3]]
+    first = sent["sent"][0]["seq"]
+    assert [js["seq"] for js in sent["sent"]] == [first, first + 1]
 
 
 def test_big_batches_go_in_several_messages_and_a_too_big_event_is_refused(host: Any) -> None:

@@ -282,6 +282,31 @@ def test_a_cell_that_shows_a_widget_streams_to_it_while_it_still_runs(
     assert log.wait("cell-done")[0]["released"] is True
 
 
+@pytest.mark.parametrize("channel", ["custom", "traitlets"])
+def test_page_events_of_many_ticks_all_reach_python_in_order(
+    notebook: Callable[..., LabPage], tmp_path: Path, channel: str
+) -> None:
+    """Each tick's batch leaves while earlier ones are still on their way to the kernel."""
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(
+        cells(
+            log.path,
+            f"h = app.show('<p>ticks</p>', height=60, channel={channel!r}, callbacks={{"
+            "'app:n': lambda d, t, l: record('n', n=d),"
+            " 'pywry:ready': lambda d, t, l: record('ready')})\n"
+            "record('shown', label=h.label)\n",
+        )
+    )
+    nb.run_all()
+    root = widget(nb, log.wait("shown")[0]["label"])
+    log.wait("ready")
+    root.evaluate(
+        "(el) => { for (let i = 0; i < 30; i++)"
+        " setTimeout(() => el.pywry.emit('app:n', i), i * 3) }"
+    )
+    assert [e["n"] for e in log.wait("n", 30)] == list(range(30))
+
+
 def test_kernel_restart_then_rerunning_the_cell_works(
     notebook: Callable[..., LabPage], tmp_path: Path
 ) -> None:

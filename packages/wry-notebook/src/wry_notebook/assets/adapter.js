@@ -108,7 +108,10 @@ function sharedState(model, fresh = false) {
   const key = modelKey(model);
   let state = byKey.get(key);
   if (!state || fresh) {
-    state = { views: new Set(), buffer: [], lastSeq: 0, jsSeq: 0, dropped: 0, listening: false };
+    state = {
+      views: new Set(), buffer: [], lastSeq: 0, dropped: 0, listening: false,
+      jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
+    };
     byKey.set(key, state);
   }
   return state;
@@ -166,8 +169,10 @@ function listen(model, state) {
 const CHUNK_CHARS = 2 * 1024 * 1024;
 const MESSAGE_LIMIT_BYTES = 10 * 1024 * 1024 - 64 * 1024;
 
+// Each chunk is {events, size}, size being the characters of its events' JSON.
 function chunked(batch, refuse) {
-  if (JSON.stringify(batch).length <= CHUNK_CHARS) return [batch];
+  const whole = JSON.stringify(batch).length;
+  if (whole <= CHUNK_CHARS) return [{ events: batch, size: whole }];
   const chunks = [];
   let current = [];
   let size = 0;
@@ -178,15 +183,63 @@ function chunked(batch, refuse) {
       continue;
     }
     if (current.length && size + text.length > CHUNK_CHARS) {
-      chunks.push(current);
+      chunks.push({ events: current, size });
       current = [];
       size = 0;
     }
     current.push(event);
     size += text.length;
   }
-  if (current.length) chunks.push(current);
+  if (current.length) chunks.push({ events: current, size });
   return chunks;
+}
+
+// ipywidgets keeps one state update of a model in flight and merges the updates made meanwhile
+// into one pending patch, where a later `_js_event` replaces an earlier one: batches emitted
+// while one was on its way were lost. So this channel keeps its own queue, sends one
+// `_js_event` at a time, and sends what was emitted meanwhile (merged, up to a chunk) once the
+// kernel has handled the previous one (its status goes back to idle).
+function sendThroughTraitlet(model, state, viewId, chunks) {
+  for (const chunk of chunks) state.jsQueue.push(chunk);
+  if (state.jsInFlight || state.jsQueue.length === 0) return;
+  let { events, size } = state.jsQueue.shift();
+  while (state.jsQueue.length && size + state.jsQueue[0].size <= CHUNK_CHARS) {
+    const next = state.jsQueue.shift();
+    events = events.concat(next.events);
+    size += next.size;
+  }
+  state.jsInFlight = true;
+  state.jsSeq += 1;
+  const handled = () => {
+    state.jsInFlight = false;
+    sendThroughTraitlet(model, state, viewId, []);
+  };
+  const callbacks = outputCallbacks(model);
+  const status = callbacks.iopub.status;
+  callbacks.iopub.status = (msg) => {
+    if (status) status(msg);
+    if (msg && msg.content && msg.content.execution_state === "idle") handled();
+  };
+  try {
+    model.set("_js_event", { seq: state.jsSeq, view: viewId, events });
+    model.save_changes(callbacks);
+  } catch (error) {
+    state.jsInFlight = false; // nothing left: the next emit tries again
+    throw error;
+  }
+}
+
+// The widget manager's callbacks for a message to the kernel; JupyterLab's put the output of
+// the Python code that handles it (print, tracebacks) in the log console.
+function outputCallbacks(model) {
+  let callbacks = {};
+  try {
+    const manager = model.widget_manager;
+    if (manager && typeof manager.callbacks === "function") callbacks = manager.callbacks() || {};
+  } catch (error) {
+    callbacks = {};
+  }
+  return Object.assign({}, callbacks, { iopub: Object.assign({}, callbacks.iopub) });
 }
 
 function sendToPython(model, state, viewId, batch) {
@@ -195,14 +248,11 @@ function sendToPython(model, state, viewId, batch) {
     sendControl(model, { kind: "refused", view: viewId, type: event.type, chars });
   };
   try {
-    for (const chunk of chunked(batch, refuse)) {
-      if (model.get("_channel") === "traitlets") {
-        state.jsSeq += 1;
-        model.set("_js_event", { seq: state.jsSeq, view: viewId, events: chunk });
-        model.save_changes();
-      } else {
-        model.send({ kind: "events", events: chunk });
-      }
+    const chunks = chunked(batch, refuse);
+    if (model.get("_channel") === "traitlets") {
+      sendThroughTraitlet(model, state, viewId, chunks);
+    } else {
+      for (const chunk of chunks) model.send({ kind: "events", events: chunk.events });
     }
   } catch (error) {
     console.error("[wry] could not send to Python (is the kernel running?)", error);
