@@ -307,6 +307,33 @@ def test_page_events_of_many_ticks_all_reach_python_in_order(
     assert [e["n"] for e in log.wait("n", 30)] == list(range(30))
 
 
+@pytest.mark.parametrize("channel", ["custom", "traitlets"])
+def test_a_callbacks_print_and_traceback_reach_the_log_console(
+    notebook: Callable[..., LabPage], tmp_path: Path, channel: str
+) -> None:
+    """As for ipywidgets' own callbacks: a bug in a callback must not vanish without a trace."""
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(
+        cells(
+            log.path,
+            "def boom(data, event_type, label):\n"
+            "    print('printed by the callback')\n"
+            "    raise RuntimeError('raised by the callback')\n"
+            f"h = app.show('<p>x</p>', height=60, channel={channel!r}, callbacks={{"
+            "'app:boom': boom, 'pywry:ready': lambda d, t, l: record('ready')})\n"
+            "record('shown', label=h.label)\n",
+        )
+    )
+    nb.run_all()
+    root = widget(nb, log.wait("shown")[0]["label"])
+    log.wait("ready")
+    root.evaluate("(el) => el.pywry.emit('app:boom', 1)")
+    nb.command("logconsole:open")
+    console = nb.page.locator(".jp-LogConsolePanel")
+    console.get_by_text("RuntimeError: raised by the callback").first.wait_for()
+    console.get_by_text("printed by the callback").first.wait_for()
+
+
 def test_kernel_restart_then_rerunning_the_cell_works(
     notebook: Callable[..., LabPage], tmp_path: Path
 ) -> None:

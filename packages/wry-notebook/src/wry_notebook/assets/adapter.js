@@ -229,8 +229,9 @@ function sendThroughTraitlet(model, state, viewId, chunks) {
   }
 }
 
-// The widget manager's callbacks for a message to the kernel; JupyterLab's put the output of
-// the Python code that handles it (print, tracebacks) in the log console.
+// The widget manager's callbacks for a message to the kernel. JupyterLab's put the output of
+// the Python code that handles it (print, a callback's traceback, wry's warnings) in the log
+// console; a message sent without them has that output dropped.
 function outputCallbacks(model) {
   let callbacks = {};
   try {
@@ -252,7 +253,9 @@ function sendToPython(model, state, viewId, batch) {
     if (model.get("_channel") === "traitlets") {
       sendThroughTraitlet(model, state, viewId, chunks);
     } else {
-      for (const chunk of chunks) model.send({ kind: "events", events: chunk.events });
+      for (const chunk of chunks) {
+        model.send({ kind: "events", events: chunk.events }, outputCallbacks(model));
+      }
     }
   } catch (error) {
     console.error("[wry] could not send to Python (is the kernel running?)", error);
@@ -385,7 +388,7 @@ function renderView(model, el) {
 
 function sendControl(model, message) {
   try {
-    model.send(message);
+    model.send(message, outputCallbacks(model));
   } catch (error) {
     // the comm is closed: nobody is left to tell
   }
