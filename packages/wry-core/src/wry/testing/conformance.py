@@ -28,6 +28,7 @@ __all__ = [
     "test_closed_widget_refuses_emits",
     "test_confirm_round_trip",
     "test_js_emit_reaches_python_callback",
+    "test_js_non_finite_numbers_arrive_as_none",
     "test_order_js_to_python",
     "test_order_python_to_js",
     "test_page_cannot_report_lifecycle_events",
@@ -138,6 +139,21 @@ def test_payload_types_survive_both_ways(session: Session) -> None:
     session.js("(window.__got['p:echo'].forEach(([d]) => pywry.emit('p:back', d)), true)")
     back = session.wait_recorded("p:back", len(PAYLOADS), timeout=60)
     assert [e["data"] for e in back] == PAYLOADS
+
+
+def test_js_non_finite_numbers_arrive_as_none(session: Session) -> None:
+    """JSON has no NaN or Infinity: from the page they arrive as None (Python refuses them)."""
+    session.record("p:odd")
+    session.js(
+        "(pywry.emit('p:odd', {nan: NaN, inf: -Infinity, list: [NaN, undefined], gone: undefined,"
+        " n: -0}), pywry.emit('p:odd', NaN), pywry.emit('p:odd', undefined), true)"
+    )
+    events = session.wait_recorded("p:odd", 3)
+    assert [e["data"] for e in events] == [
+        {"nan": None, "inf": None, "list": [None, None], "n": 0},
+        None,
+        None,
+    ]
 
 
 def test_builtin_set_content_and_style(session: Session) -> None:
