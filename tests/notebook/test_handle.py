@@ -329,6 +329,15 @@ def test_the_js_event_traitlet_still_works(app: PyWry) -> None:
     assert comm.state_updates("_js_event") == []  # no echo back to the page
 
 
+def test_the_py_event_traitlet_fires_each_time_it_is_set(app: PyWry) -> None:
+    """The seed's way to send from Python: the same event twice must reach the page twice."""
+    handle, comm = show(app)
+    for _ in range(2):
+        handle.widget._py_event = {"type": "app:tick", "data": None}
+    sent = comm.state_updates("_py_event")
+    assert [(e["type"], e["data"]) for e in sent] == [("app:tick", None), ("app:tick", None)]
+
+
 def test_malformed_page_messages_are_logged_counted_and_skipped(
     app: PyWry, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -66,6 +66,19 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def _new_uid(self) -> str:
         return secrets.token_hex(8)
 
+    @traitlets.validate("_py_event")
+    def _every_set_fires(self, proposal: Any) -> Any:
+        """A hand-set ``{"type", "data"}`` gets a count, so setting it again fires again.
+
+        traitlets drops a set equal to the current value: the same event twice in a row
+        would reach the page once. Batches need no count (each has its own ``seq``).
+        """
+        value = proposal["value"]
+        if isinstance(value, dict) and "type" in value and value.get("kind") != "batch":
+            self._py_sets = getattr(self, "_py_sets", 0) + 1
+            return {**value, "n": self._py_sets}
+        return value
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_page_events: Callable[[list[Any]], None] = lambda events: None
