@@ -74,8 +74,11 @@ def test_close_reports_window_closed_once_and_refuses_emits(app: PyWry) -> None:
 
 def test_duplicate_label_is_refused(app: PyWry) -> None:
     app.show("a", label="main")
-    with pytest.raises(ValueError, match="already open"):
+    with pytest.raises(ValueError, match="already open") as refused:
         app.show("b", label="main")
+    # the usual way here is a notebook cell run again: the message says how to get on
+    assert "app.widget('main').close()" in str(refused.value)
+    assert "SingleWindowMode" in str(refused.value)
 
 
 @pytest.mark.parametrize("label", ["*", "a/b", "x?y", "two words", ".", "..", "-x", "é", 7])

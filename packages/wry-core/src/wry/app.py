@@ -118,7 +118,11 @@ class PyWry:
     def _open(self, transport: Transport, content: HtmlContent, options: ShowOptions) -> BaseWidget:
         """Create a widget through ``transport`` and register it (used by window modes)."""
         if options.label in self._widgets:
-            raise ValueError(f"a window labelled {options.label!r} is already open")
+            raise ValueError(  # e.g. a notebook cell run again: say how to get on
+                f"a window labelled {options.label!r} is already open; close it first "
+                f"(app.widget({options.label!r}).close()), show under another label, or use "
+                "PyWry(mode=wry.window_manager.SingleWindowMode()) to replace its content"
+            )
         callbacks: dict[str, Callback] = options.extra.pop("callbacks", {})
         mixins: tuple[type, ...] = options.extra.pop("mixins", ())
         removers = self._register_all(options.label, callbacks)
