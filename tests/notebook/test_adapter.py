@@ -129,6 +129,31 @@ def test_batches_before_any_view_wait_for_the_first_view(host: Any) -> None:
     assert views == 1
 
 
+def test_views_that_render_before_the_stream_moves_on_all_get_the_early_batches(
+    host: Any,
+) -> None:
+    """A cell displays the widget twice and streams before either view has rendered."""
+    host.evaluate(
+        f"""() => {{
+          window.m = makeModel(initialState('two', {COLLECT!r}));
+          m.batch(1, [{{type: 'app:n', data: 'early'}}]);
+          window.v1 = renderView(m);
+          window.v2 = renderView(m);
+        }}"""
+    )
+    host.wait_for_function("() => v2.root.querySelectorAll('.got li').length === 1")
+    host.evaluate("() => m.batch(2, [{type: 'app:n', data: 'next'}])")
+    host.wait_for_function("() => v2.root.querySelectorAll('.got li').length === 2")
+    assert got(host, "v1") == ["early", "next"]
+    assert got(host, "v2") == ["early", "next"]
+    host.evaluate("() => { window.v3 = renderView(m); }")  # renders after the stream moved on
+    host.wait_for_function("() => v3.root.querySelector('.got')")
+    host.evaluate("() => m.batch(3, [{type: 'app:n', data: 'last'}])")
+    host.wait_for_function("() => v3.root.querySelectorAll('.got li').length === 1")
+    assert got(host, "v3") == ["last"]  # no replay of what the others already had
+    assert got(host, "v1") == ["early", "next", "last"]
+
+
 def test_a_view_announces_itself_reports_ready_and_says_goodbye(host: Any) -> None:
     sent = host.evaluate(
         """async () => {

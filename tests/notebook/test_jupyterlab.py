@@ -384,6 +384,29 @@ def test_two_views_of_one_widget_stay_consistent(
         views.nth(i).locator("#status").wait_for(state="detached")
 
 
+def test_a_cell_that_displays_a_widget_twice_streams_the_same_to_both_views(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    """Both views render after the cell's events left Python: each gets every one of them."""
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(
+        cells(
+            log.path,
+            f"h = app.show({PAGE!r}, height=120)\n"
+            "h.display()\n"
+            "for i in range(3):\n"
+            "    h.emit('app:item', i)\n"
+            "record('shown', label=h.label)\n",
+        )
+    )
+    nb.run_all()
+    views = widget(nb, log.wait("shown")[0]["label"])
+    wait_for(lambda: views.count() == 2, 30, "two views")
+    for i in range(2):
+        views.nth(i).locator("#items li").nth(2).wait_for()
+        assert views.nth(i).locator("#items li").all_text_contents() == ["0", "1", "2"]
+
+
 def test_notebook7_round_trip(notebook: Callable[..., LabPage], tmp_path: Path) -> None:
     """The same widget in Notebook 7 (anywidget API only, no JupyterLab-only globals)."""
     pytest.importorskip("notebook.app", reason="Notebook 7 is not installed (pip install notebook)")

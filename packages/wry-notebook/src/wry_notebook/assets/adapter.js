@@ -122,6 +122,10 @@ function forget(model, state) {
   if (byKey && byKey.get(modelKey(model)) === state) byKey.delete(modelKey(model));
 }
 
+// Batches that arrive while no view exists wait in `buffer` for the views that render next
+// (a cell may display the widget twice and stream to it before either view renders): each
+// view that renders before the stream moves on gets them. Once a batch reaches a view, or the
+// last view goes, every view that will ever need them has them.
 function fanOut(state, events) {
   if (!events.length) return;
   if (state.views.size === 0) {
@@ -134,6 +138,7 @@ function fanOut(state, events) {
     }
     return;
   }
+  state.buffer.length = 0;
   for (const view of state.views) view.deliver(events);
 }
 
@@ -356,7 +361,7 @@ function renderView(model, el) {
       else for (const event of events) early.push(event);
     },
   };
-  if (state.views.size === 0) for (const event of state.buffer.splice(0)) early.push(event);
+  for (const event of state.buffer) early.push(event);
   state.views.add(view);
   // Announce first: Python starts sending while the content mounts; events wait in `early`.
   sendControl(model, { kind: "view", view: viewId });
@@ -377,6 +382,7 @@ function renderView(model, el) {
 
   return () => {
     state.views.delete(view);
+    if (state.views.size === 0) state.buffer.length = 0;
     page.views.delete(viewId);
     if (page.current === pywry) page.current = null;
     sendControl(model, { kind: "gone", view: viewId });
