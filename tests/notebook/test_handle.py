@@ -457,11 +457,18 @@ def test_a_closed_widget_is_not_displayed_again(
 
 
 def test_outside_a_kernel_show_does_not_display(
-    app: PyWry, monkeypatch: pytest.MonkeyPatch
+    app: PyWry, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     shown: list[Any] = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    show(app)
+    with caplog.at_level(logging.WARNING, logger="wry.notebook"):
+        show(app)
+        # a script run with WRY_TRANSPORT=notebook left set: say why nothing shows
+        assert "not one: nothing shows it" in caplog.text
+        assert "WRY_TRANSPORT" in caplog.text
+        caplog.clear()
+        show(app, display=False)  # asked for: nothing to say
+        assert caplog.text == ""
     assert shown == []
 
 

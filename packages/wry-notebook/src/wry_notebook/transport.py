@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from wry.page import page_assets
@@ -11,6 +12,8 @@ if TYPE_CHECKING:
     from wry.app import PyWry
     from wry.models import HtmlContent
     from wry_notebook.handle import NotebookWidget
+
+log = logging.getLogger("wry.notebook")
 
 
 class NotebookTransport(Transport):
@@ -43,6 +46,15 @@ class NotebookTransport(Transport):
             channel=channel,
             interval=interval,
         )
-        if show_now if show_now is not None else in_jupyter_kernel():
+        in_kernel = in_jupyter_kernel()
+        if show_now if show_now is not None else in_kernel:
             handle.display()
+        elif show_now is None:  # e.g. WRY_TRANSPORT=notebook left set for a plain script
+            log.warning(
+                "%r: the notebook transport shows widgets in a Jupyter kernel, and this is "
+                "not one: nothing shows it and its events wait. Run this in a notebook, or "
+                "choose another transport (transport=... or WRY_TRANSPORT; "
+                "python -m wry doctor shows the choice)",
+                handle,
+            )
         return handle
