@@ -185,6 +185,41 @@ def test_display_in_a_jupyter_kernel_renders_an_iframe() -> None:
         manager.shutdown_kernel(now=True)
 
 
+def test_a_display_between_cells_does_not_hide_the_next_cells() -> None:
+    # A display made after a cell ended (a callback, a timer) was taken for one made by the
+    # next cell, whose count IPython already holds: that cell ending with the handle showed
+    # nothing.
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3", env=ENV)
+    try:
+        first = textwrap.dedent(
+            """
+            import threading
+            from wry import PyWry
+            app = PyWry(transport="iframe")
+            handle = app.show("<p>shown</p>", display=False)
+            threading.Timer(0.3, handle.display).start()
+            """
+        )
+        assert client.execute_interactive(first, timeout=60)["content"]["status"] == "ok"
+        deadline = time.monotonic() + 30
+        while True:  # the timer's IFrame, displayed once the cell has ended
+            message = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if message["msg_type"] == "display_data":
+                break
+        shown: list[dict[str, Any]] = []
+        reply = client.execute_interactive(
+            "handle", timeout=60, output_hook=lambda m: shown.append(m)
+        )
+        assert reply["content"]["status"] == "ok", reply["content"]
+        frames = [m for m in shown if m["msg_type"] in ("display_data", "execute_result")]
+        assert len(frames) == 1 and "<iframe" in frames[0]["content"]["data"]["text/html"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
 def test_demo_runs_and_answers_clicks(browser: Any) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "wry.demo", "--transport", "iframe", "--seconds", "20"],

@@ -93,6 +93,24 @@ def in_jupyter_kernel() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
+def running_request() -> str | int | None:
+    """What IPython runs now: the id of the kernel request it handles (a cell, a comm message).
+
+    A handle shown by a cell that ends with it must not be displayed twice, and one displayed
+    elsewhere must not hide the next cell's display. ``execution_count`` cannot tell: between
+    cells it already holds the next cell's number. Outside a kernel (a terminal IPython) that
+    count is all there is; None outside IPython.
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None  # type: ignore[attr-defined]
+    if shell is None:
+        return None
+    parent = getattr(shell, "parent_header", None)  # ipykernel: the request, or its header
+    header = parent.get("header", parent) if isinstance(parent, dict) else None
+    msg_id = header.get("msg_id") if isinstance(header, dict) else None
+    return str(msg_id) if msg_id else int(shell.execution_count)
+
+
 def has_display() -> bool:
     """True where a native window could appear."""
     if sys.platform in ("darwin", "win32"):

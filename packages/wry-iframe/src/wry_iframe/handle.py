@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from wry.models import HtmlContent, check_event_name
 from wry.page import bridge_bundle, render_page, script_tag
 from wry.protocol import encode_event
+from wry.transport import running_request
 from wry.widget import BaseWidget, WidgetClosedError, content_payload
 from wry_iframe.outbox import Outbox
 from wry_iframe.security import new_token
@@ -87,7 +88,7 @@ class IframeWidget(BaseWidget):
         self._arrivals = 0  # sockets that went live (socket thread)
         self._count_from_first_frame = False  # see page_connected (socket thread)
         self._releasing = False  # closing: eval_js no longer waits
-        self._displayed_in: int | None = None
+        self._displayed_in: str | int | None = None  # the kernel request that displayed it
         #: The theme a reloaded page starts with: the last one applied (as native windows do).
         self.page_theme = options.theme
         #: The seq of the last update()'s event: a page rendered after it already shows it.
@@ -144,9 +145,7 @@ class IframeWidget(BaseWidget):
 
     def _ipython_display_(self) -> None:
         # ``app.show(...)`` as a cell's last line: show() already displayed it in this cell.
-        from wry_iframe.present import execution_count
-
-        if self._displayed_in is not None and self._displayed_in == execution_count():
+        if self._displayed_in is not None and self._displayed_in == running_request():
             return
         if self.closed:  # a cell ending with a closed handle says so instead of raising
             print(repr(self))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from wry.models import HtmlContent, check_event_name
 from wry.protocol import encode_event
-from wry.transport import in_jupyter_kernel
+from wry.transport import in_jupyter_kernel, running_request
 from wry.widget import BaseWidget, WidgetClosedError, content_payload
 from wry_notebook.outbox import Outbox, OutboxClosedError
 from wry_notebook.widget import CHANNELS, Channel, WryWidget
@@ -18,25 +18,6 @@ if TYPE_CHECKING:
     from wry.models import PageAsset
 
 log = logging.getLogger("wry.notebook")
-
-
-def _running_request() -> str | int | None:
-    """What the kernel is running now: the id of the request it handles (a cell, a comm message).
-
-    IPython's ``execution_count`` cannot tell: between cells it already holds the next cell's
-    number. Outside a kernel (a terminal IPython) that count is all there is; None outside IPython.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-        return None
-    shell = get_ipython()
-    if shell is None:
-        return None
-    parent = getattr(shell, "parent_header", None)  # ipykernel: the request, or its header
-    header = parent.get("header", parent) if isinstance(parent, dict) else None
-    msg_id = header.get("msg_id") if isinstance(header, dict) else None
-    return str(msg_id) if msg_id else int(shell.execution_count)
 
 
 class NotebookWidget(BaseWidget):
@@ -141,7 +122,7 @@ class NotebookWidget(BaseWidget):
         from IPython.display import display
 
         self._check_open()  # a closed widget has no model: the output would show its repr
-        self._displayed_in = _running_request()
+        self._displayed_in = running_request()
         display(self.widget)  # type: ignore[no-untyped-call]
         if in_jupyter_kernel():
             with self._views_lock:  # held, so that a view message cannot interleave
@@ -150,7 +131,7 @@ class NotebookWidget(BaseWidget):
 
     def _ipython_display_(self) -> None:
         # ``app.show(...)`` as a cell's last line: show() already displayed it in this cell.
-        running = _running_request()
+        running = running_request()
         if self._displayed_in is not None and running == self._displayed_in:
             return
         if self.closed:  # a cell ending with a closed handle says so instead of raising
