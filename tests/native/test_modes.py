@@ -49,6 +49,21 @@ def test_single_window_mode_replaces_the_content(make_app: Any, recorder: Record
     assert open_labels(app) == [first.label]
 
 
+def test_single_window_mode_shows_a_hidden_window_again(
+    make_app: Any, x_display: XDisplay, recorder: Recorder
+) -> None:
+    # An app that hides its window to a tray and calls show() to bring it back.
+    app = make_app(SingleWindowMode())
+    window = app.show("<p>one</p>", title="single-hidden", callbacks={"*": recorder})
+    recorder.wait_for("pywry:ready")
+    xid = x_display.window_id("single-hidden")
+    window.hide()
+    wait_until(lambda: x_display.geometry(xid)["map_state"] == "IsUnMapped", "hidden")
+    assert app.show("<p>two</p>", callbacks={"*": recorder}) is window
+    assert window.proxy.is_visible is True
+    wait_until(lambda: x_display.geometry(xid)["map_state"] == "IsViewable", "shown again")
+
+
 def test_new_window_mode_as_in_the_seed(make_app: Any) -> None:
     app = make_app(NewWindowMode())
     h1 = app.show("<h1>Window 1</h1>", title="First")

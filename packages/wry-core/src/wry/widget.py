@@ -170,6 +170,13 @@ class BaseWidget(BuiltinEventsMixin, ABC):
             return
         self.app.callbacks.dispatch(self.label, event_type, data)
 
+    def show_again(self) -> None:
+        """Put a reused window back in front of the user (``SingleWindowMode``'s ``show()``).
+
+        A transport whose windows can be hidden shows a hidden one again; by default there is
+        nothing to do.
+        """
+
     def wait_closed(self, timeout: float | None = None) -> bool:
         """Block until the window/widget is closed; False on timeout."""
         return self._closed.wait(timeout)

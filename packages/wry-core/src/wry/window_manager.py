@@ -55,6 +55,7 @@ class SingleWindowMode(WindowMode):
             )
         widget.update(content)
         app._adopt(widget, options)
+        widget.show_again()  # a window hidden meanwhile (to a tray, say) comes back
         return widget
 
 

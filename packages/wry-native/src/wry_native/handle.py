@@ -359,6 +359,10 @@ class NativeWindowHandle(BaseWidget):
         """Show the window again after ``hide()``."""
         self._request("show", {})
 
+    def show_again(self) -> None:
+        """``SingleWindowMode``'s ``show()`` of this window: a hidden window is shown again."""
+        self.show_window()
+
     def set_title(self, title: str) -> None:
         """Set the window title."""
         self._proxy.set_title(title)
