@@ -48,6 +48,7 @@ async (esm) => {
     widget.initialize({ model });
     return model;
   };
+  window.widget_render = (model, el) => widget.render({ model, el });
   window.renderView = (model) => {
     const el = document.createElement('div');
     document.body.appendChild(el);
@@ -152,6 +153,45 @@ def test_views_that_render_before_the_stream_moves_on_all_get_the_early_batches(
     host.wait_for_function("() => v3.root.querySelectorAll('.got li').length === 1")
     assert got(host, "v3") == ["last"]  # no replay of what the others already had
     assert got(host, "v1") == ["early", "next", "last"]
+
+
+def test_a_view_rendered_before_it_is_attached_gets_the_events_that_reached_it(
+    host: Any,
+) -> None:
+    """JupyterLab renders a view, then attaches it: its scripts (handlers) run only then."""
+    host.evaluate(
+        f"""async () => {{
+          window.m = makeModel(initialState('late', {COLLECT!r}));
+          const el = document.createElement('div');  // not in the document yet
+          window.detached = {{ el, cleanup: widget_render(m, el) }};
+          m.batch(1, [{{type: 'app:n', data: 'early'}}]);
+          await new Promise((r) => setTimeout(r, 50));  // the mount has long finished
+          m.batch(2, [{{type: 'app:n', data: 'next'}}]);
+          document.body.appendChild(el);
+          detached.root = el.querySelector('.wry-notebook');
+        }}"""
+    )
+    host.wait_for_function("() => detached.root.querySelectorAll('.got li').length >= 2")
+    assert got(host, "detached") == ["early", "next"]
+    ready = host.evaluate(
+        "() => m.sent.filter(s => s.kind === 'events').flatMap(s => s.events)"
+        ".filter(e => e.type === 'pywry:ready').length"
+    )
+    assert ready == 1  # reported once its content is live, not before
+
+
+def test_a_view_disposed_before_it_was_attached_reports_nothing(host: Any) -> None:
+    sent = host.evaluate(
+        """async () => {
+          window.m = makeModel(initialState('never', '<p>x</p>'));
+          const cleanup = widget_render(m, document.createElement('div'));
+          await new Promise((r) => setTimeout(r, 50));
+          await cleanup();
+          await new Promise((r) => setTimeout(r, 50));
+          return m.sent.map(s => s.kind);
+        }"""
+    )
+    assert sent == ["view", "gone"]
 
 
 def test_a_view_announces_itself_reports_ready_and_says_goodbye(host: Any) -> None:

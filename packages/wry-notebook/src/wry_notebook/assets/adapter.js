@@ -291,6 +291,27 @@ function isStaleContent(event, mountedVersion) {
   );
 }
 
+// JupyterLab may render a view before it attaches it to the page, and a script inserted into
+// a detached element runs only once the element joins the document: until then the content's
+// handlers do not exist, and events handed to the view would reach none of them. Resolves
+// true once `node` is in the document, false if cancelled first (the view was disposed).
+// The observer sees the attachment at once; the timer, one inside a shadow root.
+function whenConnected(node) {
+  if (node.isConnected) return { promise: Promise.resolve(true), cancel() {} };
+  let settle = () => {};
+  const promise = new Promise((resolve) => (settle = resolve));
+  const check = () => node.isConnected && finish(true);
+  const observer = new MutationObserver(check);
+  const timer = setInterval(check, 200);
+  function finish(connected) {
+    observer.disconnect();
+    clearInterval(timer);
+    settle(connected);
+  }
+  observer.observe(document, { childList: true, subtree: true });
+  return { promise, cancel: () => finish(false) };
+}
+
 function renderView(model, el) {
   const state = sharedState(model);
   listen(model, state);
@@ -368,6 +389,7 @@ function renderView(model, el) {
 
   const content = model.get("_content") || {};
   mountedVersion = content.version || 0;
+  const attached = whenConnected(root);
   const mounted = (async () => {
     try {
       page.current = pywry;
@@ -375,12 +397,14 @@ function renderView(model, el) {
     } catch (error) {
       console.error("[wry] mounting the content failed", error);
     }
+    if (!(await attached.promise)) return; // disposed before it was ever shown
     pywry._contentLoaded();
     live = true;
     if (early.length) receive(early.splice(0));
   })();
 
   return () => {
+    attached.cancel();
     state.views.delete(view);
     if (state.views.size === 0) state.buffer.length = 0;
     page.views.delete(viewId);
