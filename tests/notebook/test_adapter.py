@@ -42,6 +42,7 @@ async (esm) => {
       widget_manager: manager,
       fire: (name, ...args) => (listeners[name] || []).forEach((cb) => cb(...args)),
       change: (k, v) => { state[k] = v; model.fire('change:' + k); },
+      display: () => model.fire('msg:custom', { kind: 'display' }),
       batch: (seq, events) =>
         model.fire('msg:custom', { kind: 'batch', seq, events: JSON.stringify(events) }),
     };
@@ -137,6 +138,7 @@ def test_views_that_render_before_the_stream_moves_on_all_get_the_early_batches(
     host.evaluate(
         f"""() => {{
           window.m = makeModel(initialState('two', {COLLECT!r}));
+          m.display(); m.display();  // Python announces each display() before it
           m.batch(1, [{{type: 'app:n', data: 'early'}}]);
           window.v1 = renderView(m);
           window.v2 = renderView(m);
@@ -153,6 +155,38 @@ def test_views_that_render_before_the_stream_moves_on_all_get_the_early_batches(
     host.wait_for_function("() => v3.root.querySelectorAll('.got li').length === 1")
     assert got(host, "v3") == ["last"]  # no replay of what the others already had
     assert got(host, "v1") == ["early", "next", "last"]
+
+
+def test_a_view_displayed_after_the_first_rendered_gets_no_old_batch(host: Any) -> None:
+    """A cell emits before its view renders; a later cell displays the widget again."""
+    host.evaluate(
+        f"""() => {{
+          window.m = makeModel(initialState('again', {COLLECT!r}));
+          m.display();
+          m.batch(1, [{{type: 'app:n', data: 'early'}}]);
+          window.v1 = renderView(m);
+        }}"""
+    )
+    host.wait_for_function("() => v1.root.querySelectorAll('.got li').length === 1")
+    host.evaluate("() => { m.display(); window.v2 = renderView(m); }")
+    host.wait_for_function("() => v2.root.querySelector('.got')")
+    host.evaluate("() => m.batch(2, [{type: 'app:n', data: 'later'}])")
+    host.wait_for_function("() => v2.root.querySelectorAll('.got li').length === 1")
+    assert got(host, "v2") == ["later"]  # not 'early' again: it was sent before this display
+    assert got(host, "v1") == ["early", "later"]
+
+
+def test_the_first_view_after_all_had_gone_gets_what_waited(host: Any) -> None:
+    """No display() announced it (a reopened notebook): what came meanwhile is still its."""
+    host.evaluate(
+        f"""() => {{
+          window.m = makeModel(initialState('back', {COLLECT!r}));
+          m.batch(1, [{{type: 'app:n', data: 'meanwhile'}}]);
+          window.v1 = renderView(m);
+        }}"""
+    )
+    host.wait_for_function("() => v1.root.querySelectorAll('.got li').length === 1")
+    assert got(host, "v1") == ["meanwhile"]
 
 
 def test_a_view_rendered_before_it_is_attached_gets_the_events_that_reached_it(

@@ -439,6 +439,23 @@ def test_in_a_kernel_events_leave_once_displayed_without_waiting_for_the_view(
     assert [e["data"] for e in comm.events()] == [1, 2, 3]
 
 
+@pytest.mark.parametrize("channel", ["custom", "traitlets"])
+def test_in_a_kernel_each_display_is_announced_to_the_page_before_it(
+    app: PyWry, shell: FakeShell, monkeypatch: pytest.MonkeyPatch, channel: str
+) -> None:
+    """The page keeps early batches for the views announced so, not for later ones."""
+    shell.kernel = object()  # type: ignore[attr-defined]
+    handle, comm = show(app, display=False, channel=channel)
+    announced_at_display: list[int] = []  # announcements sent when each display happened
+    monkeypatch.setattr(
+        "IPython.display.display", lambda obj: announced_at_display.append(len(comm.custom()))
+    )
+    handle.display()
+    handle.display()
+    assert announced_at_display == [1, 2]
+    assert comm.custom() == [{"kind": "display"}, {"kind": "display"}]
+
+
 def test_a_closed_widget_is_not_displayed_again(
     app: PyWry, shell: FakeShell, monkeypatch: pytest.MonkeyPatch
 ) -> None:

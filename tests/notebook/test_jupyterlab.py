@@ -407,6 +407,39 @@ def test_a_cell_that_displays_a_widget_twice_streams_the_same_to_both_views(
         assert views.nth(i).locator("#items li").all_text_contents() == ["0", "1", "2"]
 
 
+def test_a_view_displayed_in_a_later_cell_does_not_replay_what_the_first_view_got(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    """A toast shown once stays shown once: the later view starts with later events."""
+    release = tmp_path / "release"
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(
+        cells(
+            log.path,
+            f"h = app.show({PAGE!r}, height=160, callbacks={{"
+            "'pywry:ready': lambda d, t, l: record('ready')})\n"
+            "h.alert('saved', duration=600000)\n"
+            "record('shown', label=h.label)\n",
+            f"import threading\nRELEASE = pathlib.Path({str(release)!r})\n"
+            "while not RELEASE.exists():\n"
+            "    threading.Event().wait(0.05)\n"
+            "h.display()\n",
+        )
+    )
+    nb.page.evaluate(
+        "() => (window.jupyterapp.commands.execute('notebook:run-all-cells'), true)"
+    )  # not awaited: the second cell waits until the first view shows the toast
+    views = widget(nb, log.wait("shown")[0]["label"])
+    views.first.locator(".pywry-toast", has_text="saved").wait_for()
+    release.touch()
+    wait_for(lambda: views.count() == 2, 30, "two views")
+    log.wait("ready", 2)
+    nb.execute("h.emit('app:item', 'later')")
+    views.nth(1).locator("#items li", has_text="later").wait_for()
+    assert views.nth(1).locator(".pywry-toast").count() == 0
+    assert views.nth(0).locator(".pywry-toast").count() == 1
+
+
 def test_notebook7_round_trip(notebook: Callable[..., LabPage], tmp_path: Path) -> None:
     """The same widget in Notebook 7 (anywidget API only, no JupyterLab-only globals)."""
     pytest.importorskip("notebook.app", reason="Notebook 7 is not installed (pip install notebook)")

@@ -123,8 +123,11 @@ class NotebookWidget(BaseWidget):
 
         self._check_open()  # a closed widget has no model: the output would show its repr
         self._displayed_in = running_request()
+        in_kernel = in_jupyter_kernel()
+        if in_kernel:  # the page keeps early batches for this view, not for later ones
+            self.widget.announce_display()
         display(self.widget)  # type: ignore[no-untyped-call]
-        if in_jupyter_kernel():
+        if in_kernel:
             with self._views_lock:  # held, so that a view message cannot interleave
                 self._view_expected = True
                 self._outbox.set_ready(True)

@@ -8,6 +8,7 @@ Wire (all JSON; see docs/transports/notebook.md):
   The view also fires a plain ``{"type", "data"}`` set into ``_py_event`` by hand.
 - JS → Python: ``{"kind": "events", "events": [{type, data}, ...]}`` as a custom message, or the
   ``_js_event`` traitlet (a single ``{type, data}`` or ``{"events": [...]}``).
+- Python announces each ``display()`` with ``{"kind": "display"}`` (just before it).
 - Views announce themselves with ``{"kind": "view", "view": id}`` and leave with ``"gone"``;
   ``{"kind": "refused", "type", "chars"}`` reports an event too big for one Jupyter message.
 
@@ -103,6 +104,15 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         # A lone surrogate cannot travel as UTF-8: Jupyter's packer raises for some and turns
         # others (U+DC80-U+DCFF, surrogateescape) into bytes the server reads as U+FFFD.
         self._put_on_wire({"kind": "batch", "seq": seq, "events": utf8_safe(events_json)})
+
+    def announce_display(self) -> None:
+        """Tell the page that a view is about to be displayed (sent just before it).
+
+        The page keeps the batches that arrive before a view renders for the views announced
+        this way, and only for them: a view displayed later starts with later events. Always a
+        custom message, so that it stays in order with the display and the batches after it.
+        """
+        self.send({"kind": "display"})
 
     def _put_on_wire(self, message: dict[str, Any]) -> None:
         if self._channel == "traitlets":

@@ -110,6 +110,7 @@ function sharedState(model, fresh = false) {
   if (!state || fresh) {
     state = {
       views: new Set(), buffer: [], lastSeq: 0, dropped: 0, listening: false,
+      displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
       jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
     };
     byKey.set(key, state);
@@ -122,10 +123,11 @@ function forget(model, state) {
   if (byKey && byKey.get(modelKey(model)) === state) byKey.delete(modelKey(model));
 }
 
-// Batches that arrive while no view exists wait in `buffer` for the views that render next
-// (a cell may display the widget twice and stream to it before either view renders): each
-// view that renders before the stream moves on gets them. Once a batch reaches a view, or the
-// last view goes, every view that will ever need them has them.
+// Batches that arrive while no view exists wait in `buffer` for the views Python announced
+// before them (a cell may display the widget twice and stream to it before either view
+// renders): each announced view gets them when it renders. Once the last announced view has
+// rendered, a batch reaches a live view, or the last view goes, no view needs them any more:
+// a view displayed later (another cell, much later) starts with the events after it.
 function fanOut(state, events) {
   if (!events.length) return;
   if (state.views.size === 0) {
@@ -140,6 +142,16 @@ function fanOut(state, events) {
   }
   state.buffer.length = 0;
   for (const view of state.views) view.deliver(events);
+}
+
+// A view that display() announced gets what waited; so does the first view after all had
+// gone (a reopened notebook's, say). One displayed later, next to live views, gets nothing
+// old: those batches were sent before it was displayed.
+function takeEarlyBatches(state, early) {
+  const announced = state.displays > 0;
+  if (announced || state.views.size === 0) for (const event of state.buffer) early.push(event);
+  if (announced) state.displays -= 1;
+  if (state.displays === 0) state.buffer.length = 0;
 }
 
 function acceptBatch(state, message) {
@@ -159,6 +171,7 @@ function listen(model, state) {
   state.listening = true;
   model.on("msg:custom", (message) => {
     if (message && message.kind === "batch") acceptBatch(state, message);
+    else if (message && message.kind === "display") state.displays += 1;
   });
   model.on("change:_py_event", () => {
     const value = model.get("_py_event");
@@ -382,7 +395,7 @@ function renderView(model, el) {
       else for (const event of events) early.push(event);
     },
   };
-  for (const event of state.buffer) early.push(event);
+  takeEarlyBatches(state, early);
   state.views.add(view);
   // Announce first: Python starts sending while the content mounts; events wait in `early`.
   sendControl(model, { kind: "view", view: viewId });
