@@ -76,6 +76,29 @@ def test_emits_a_stopped_host_cannot_take_raise_queue_full_and_none_are_lost(
     handle.close()
 
 
+def test_an_app_gets_its_own_limit_while_another_apps_host_runs(
+    x_display: XDisplay, recorder: Recorder
+) -> None:
+    # Apps of one process share a host when their settings match; a host bounded by another
+    # app's limit would never raise this app's QueueFullError (or raise it far too soon).
+    roomy = PyWry(PyWrySettings(transport="native", queue_limit=LIMIT * 1000))
+    tight = PyWry(PyWrySettings(transport="native", queue_limit=LIMIT + 7))
+    try:
+        show(roomy, Recorder())  # its host is up, and stays while its window is open
+        handle = show(tight, recorder)
+        pid = handle.runtime.pid
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(QueueFullError, match=f"queue_limit={LIMIT + 7}"):
+                for sent in range(10_000):
+                    handle.emit("n", {"i": sent, "pad": "x" * 1024})
+        finally:
+            os.kill(pid, signal.SIGCONT)
+    finally:
+        tight.destroy()
+        roomy.destroy()
+
+
 def test_page_events_callbacks_cannot_keep_up_with_are_dropped_logged_and_counted(
     small_app: PyWry, recorder: Recorder, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -550,10 +550,14 @@ _all: weakref.WeakSet[NativeRuntime] = weakref.WeakSet()
 
 
 def _key(settings: PyWrySettings) -> str:
-    """Apps whose settings give the same child configuration share one child host."""
+    """Apps whose settings give the same child configuration share one child host.
+
+    ``queue_limit`` is part of it: the host's queues are bounded by the limit of the app that
+    started it, so an app asking for another bound needs a host of its own.
+    """
     from wry_native.tauri_plugins import resolve
 
-    return f"{resolve(settings).to_json()}|{settings.warm_windows}"
+    return f"{resolve(settings).to_json()}|{settings.warm_windows}|{settings.queue_limit}"
 
 
 def get_runtime(settings: PyWrySettings | None = None) -> NativeRuntime:
