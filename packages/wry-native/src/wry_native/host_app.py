@@ -26,6 +26,7 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -68,6 +69,10 @@ STILL_THERE_CHECKS_S = (0.1, 0.5, 2.0)
 #: The same once the page ran pywry:refresh or pywry:navigate: not sooner, so the document
 #: has surely started to leave (beforeunload) if it is going to.
 LEAVING_CHECKS_S = (0.5, 2.0)
+#: After a load check sent a window to its page again: for this long, a second load of that
+#: page is WebKit beginning the load asked for first, late, and is refused (see
+#: ``_late_first_load``).
+LATE_LOAD_S = 3.0
 #: Events held for one window whose page is not listening yet: this many maximal lines' worth.
 BACKLOG_LINES = 4
 #: Built-in events after which the page leaves (the bridge reloads or navigates): what
@@ -163,6 +168,9 @@ class HostWindow:
     app: str | None = None  # the parent's app that opened it (menus_host: app-wide menus)
     started: bool = False  # WebKit has begun a load: a new window's first may begin late
     deferred: str | None = None  # a navigate asked for before that, sent once it has
+    resent: str | None = None  # the page a load check sent it to again (see _late_first_load)
+    resent_begun: bool = False  # ... and a load of it has begun since
+    resent_until: float = 0.0  # time.monotonic() after which no load counts as the late one
 
 
 class Output:
@@ -422,8 +430,8 @@ class HostApp:
             lambda event: self._on_page_message(key, event),
         )
 
-        def on_navigation(_url: str) -> bool:
-            return self._navigating(tauri_label)
+        def on_navigation(target: str) -> bool:
+            return self._navigating(tauri_label, target)
 
         try:
             native = WebviewWindowBuilder.build(
@@ -449,6 +457,7 @@ class HostApp:
         """Check, later, that ``window`` is loading ``url``; send it there again if not."""
         if attempt == 0:
             window.loading = url
+            self._expect_navigation(window)
         if attempt < len(LOAD_CHECKS_S):
             timer = threading.Timer(
                 LOAD_CHECKS_S[attempt], self._check_load, (window, url, attempt)
@@ -481,6 +490,9 @@ class HostApp:
                     url,
                     current,
                 )
+                with window.lock:
+                    window.resent, window.resent_begun = url, False
+                    window.resent_until = time.monotonic() + LATE_LOAD_S
                 window.native.navigate(url)
             self._watch_load(window, url, attempt + 1)
         except Exception:
@@ -494,16 +506,44 @@ class HostApp:
         with self._lock:
             self._warm.append(window)
 
-    def _navigating(self, tauri_label: str) -> bool:
+    def _navigating(self, tauri_label: str, target: str) -> bool:
         # A new page may be loading: hold emits until its adapter attaches, or until the page
         # that listened says it is still there (the navigation was a frame's inside it).
         window = self._by_tauri.get(tauri_label)
+        if window is not None and self._late_first_load(window, target):
+            return False
         if window is not None and not window.started:
             self._load_started(window)
         if window is not None and window.attached:
             window.attached = False
             self._check_still_there(window, STILL_THERE_CHECKS_S)
         return True
+
+    def _late_first_load(self, window: HostWindow, target: str) -> bool:
+        """Whether ``target`` is the load of its page asked for before a load check resent it.
+
+        WebKit may begin a new window's first load only after the check sent the window to
+        its page again: the page then loads twice, and the second load replaced the first
+        once it was up, with the events it had been sent (and ``pywry:ready`` fired twice).
+        After a resend, the first load of the page goes; a second one, soon after, is refused.
+        """
+        with window.lock:
+            if window.resent is None:
+                return False
+            if target != window.resent or time.monotonic() > window.resent_until:
+                window.resent = None  # sent elsewhere, or too late to be that load
+                return False
+            if not window.resent_begun:
+                window.resent_begun = True
+                return False
+            window.resent = None
+        log.info("window %s: a second load of %s refused", window.tauri_label, target)
+        return True
+
+    def _expect_navigation(self, window: HostWindow) -> None:
+        """The host sends the window somewhere (again) itself: no load is a late first one."""
+        with window.lock:
+            window.resent = None
 
     def _load_started(self, window: HostWindow) -> None:
         """WebKit has begun a load in ``window``: a navigate held until then may go now."""
@@ -519,6 +559,7 @@ class HostApp:
             if url is None:
                 return
             window.attached, window.listening_doc, window.loading = False, None, None
+            window.resent = None
         try:
             window.native.navigate(url)
         except Exception:
@@ -723,6 +764,7 @@ class HostApp:
             self._reveal(window)
         if method not in ("navigate", "reload"):
             return window_control.call(window.native, method, args, window.state)
+        self._expect_navigation(window)  # a reload of the page is no late first load
         # Now, not when Tauri reports the navigation: an emit in between would reach the page
         # that is leaving; and that page can no longer claim to be the one that listens.
         with window.lock:
@@ -779,6 +821,7 @@ class HostApp:
             self._emit_now(window, batch)
             return
         now, rest = split
+        window.resent = None  # the page reloads or navigates: no late first load
         self._emit_now(window, now)
         window.attached = False
         if rest is not None:
