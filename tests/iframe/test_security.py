@@ -282,6 +282,19 @@ def test_a_burst_of_small_emits_over_the_limit_leaves_in_several_frames(
     assert page.evaluate("document.documentElement.dataset.wryConnection") == "open"
 
 
+def test_an_event_too_big_to_send_is_logged_and_counted_in_python(
+    limited: tuple[Any, Any, Recorder], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Refused in the page, it was only in the browser's console: Python never knew.
+    handle, page, hit = limited
+    before = rejections("oversize")
+    page.evaluate("pywry.emit('app:big', 'y'.repeat(5000)); pywry.emit('app:text', 'after')")
+    assert hit.wait(1) == [("after", "app:text", handle.label)]  # in order: the notice came
+    assert handle.rejected == 1 and rejections("oversize") == before + 1
+    (warning,) = [r.getMessage() for r in caplog.records if "'app:big' event" in r.getMessage()]
+    assert "max_message_bytes=4096" in warning
+
+
 def test_a_page_cannot_address_another_widget(two: tuple[Any, Any, Any]) -> None:
     first, second, first_page = two
     got_first, got_second = Recorder(), Recorder()

@@ -30,6 +30,8 @@ log = logging.getLogger("wry.iframe")
 
 #: Page instances whose event count is kept after another page took the widget over.
 MAX_REMEMBERED_PAGES = 8
+#: What the adapter sends in place of an event too big for one message (ws-adapter.js).
+REFUSED_NOTICE = "pywry:refused"
 
 
 class JsError(RuntimeError):
@@ -355,6 +357,14 @@ class IframeWidget(BaseWidget):
             self.reject("foreign-label", f"page of {self.label!r} addressed {target!r}")
             return
         data = event.get("data")
+        if event_type == REFUSED_NOTICE and isinstance(data, dict):
+            limit = self.app.settings.max_message_bytes
+            self.reject(
+                "oversize",
+                f"the page could not send a {data.get('type')!r} event of {data.get('chars')} "
+                f"characters: more than max_message_bytes={limit} (PyWrySettings)",
+            )
+            return
         if event_type == "pywry:eval-result" and isinstance(data, dict):
             pending = self._evals.get(str(data.get("id")))
             if pending is not None:

@@ -38,7 +38,8 @@
   }
 
   // A batch (every emit of one microtask) leaves in as many frames as max_message_bytes
-  // needs; only an event too big on its own is refused, never its neighbours.
+  // needs; only an event too big on its own is refused, never its neighbours. In its place
+  // Python gets a small "pywry:refused" notice, so the refusal is logged and counted there.
   function send(batch) {
     var parts = [];
     for (var i = 0; i < batch.length; i++) {
@@ -50,7 +51,10 @@
           "wry: a " + JSON.stringify(batch[i].type) + " event of " + part.length +
             " characters exceeds max_message_bytes (" + cfg.maxMessageBytes + "); it was not sent"
         );
-        continue;
+        part = JSON.stringify({
+          type: "pywry:refused",
+          data: { type: String(batch[i].type), chars: part.length },
+        });
       }
       parts.push(part);
     }
