@@ -275,6 +275,16 @@ def test_a_reload_keeps_what_update_and_the_theme_changed(app: PyWry, recorder: 
     handle.close()
 
 
+def test_a_reload_sent_by_hand_keeps_the_theme_sent_by_hand(app: PyWry, recorder: Recorder) -> None:
+    """The built-in events emitted directly count as refresh() and update_theme() do."""
+    handle = show(app, recorder, '<h1 id="t">original</h1>', theme="dark")
+    handle.emit("pywry:update-theme", {"theme": "light"})
+    handle.emit("pywry:refresh", {})
+    recorder.wait_for("pywry:ready", 2)  # show(), the reloaded page
+    assert handle.eval_js("document.documentElement.dataset.theme") == "light"
+    handle.close()
+
+
 def test_events_after_a_refresh_waiting_behind_an_update_reach_the_next_page(
     app: PyWry, recorder: Recorder
 ) -> None:

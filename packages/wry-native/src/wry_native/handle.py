@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wry.widget import BaseWidget, WidgetClosedError
 from wry_native.runtime import NativeHostError, NativeRuntime, NativeTimeout
@@ -298,10 +298,20 @@ class NativeWindowHandle(BaseWidget):
         super().update(content)
         self._page_stale = True
 
-    def refresh(self) -> None:
-        """Reload the page with the content and theme it has now, keeping the scroll position."""
-        self.store_page()
-        super().refresh()
+    def emit(self, event_type: str, data: Any = None) -> None:
+        """Send an event to the page; built-ins sent by hand count as their methods do.
+
+        A ``pywry:refresh`` reloads the content and theme the page has now (``refresh()``),
+        and a ``pywry:update-theme`` becomes a reloaded page's theme (``update_theme()``).
+        """
+        if event_type == "pywry:refresh":
+            self.store_page()  # before the event, so the reload finds the page stored
+        super().emit(event_type, data)
+        if event_type == "pywry:update-theme" and isinstance(data, dict):
+            theme = data.get("theme")
+            if theme in ("dark", "light") and theme != self.page_theme:
+                self.page_theme = theme
+                self._page_stale = True
 
     def store_page(self, force: bool = False) -> None:
         """Have the host serve the page as it is now the next time the window loads it.
@@ -406,9 +416,3 @@ class NativeWindowHandle(BaseWidget):
     def set_theme(self, theme: str) -> None:
         """Switch the page's theme (``dark``/``light``)."""
         self.update_theme(theme)  # type: ignore[arg-type]
-
-    def update_theme(self, theme: Literal["dark", "light"]) -> None:
-        """Apply ``theme`` to the page, and keep it for a page rendered again."""
-        super().update_theme(theme)
-        self.page_theme = theme
-        self._page_stale = True
