@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -353,4 +354,50 @@ def test_queue_limit_raises_a_clear_error(browser: Any) -> None:
         finally:
             context.close()
     finally:
+        app.destroy()
+
+
+def test_events_the_page_cannot_queue_are_logged_and_counted_in_python(
+    browser: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A callback that takes long holds the page's events; past queue_limit the page drops
+    # them. That was in the browser's console only: Python now hears how many, once it has
+    # caught up.
+    app = PyWry(PyWrySettings(open_browser=False, queue_limit=10), transport="iframe")
+    release = threading.Event()
+    got = Recorder()
+    try:
+        handle = app.show("<p>queue</p>", display=False, callbacks={"app:n": got})
+        handle.on("app:slow", lambda d, t, lab: release.wait(30))
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(handle.url)  # type: ignore[attr-defined]
+        page.wait_for_function("document.documentElement.dataset.wryConnection === 'open'")
+        page.evaluate(
+            """() => new Promise((resolve) => {
+                pywry.emit('app:slow', 0);  // Python's socket thread waits in its callback
+                let i = 0;
+                const next = () => {
+                    if (i === 30) return resolve(true);
+                    pywry.emit('app:n', i++);  // one frame each
+                    setTimeout(next, 0);
+                };
+                setTimeout(next, 0);
+            })"""
+        )
+        release.set()
+        deadline = time.monotonic() + 30  # the notice follows Python's acknowledgements
+
+        def dropped() -> int:
+            return handle.dropped_events  # type: ignore[attr-defined,no-any-return]
+
+        while dropped() + len(got.calls) < 30 and time.monotonic() < deadline:
+            threading.Event().wait(0.05)
+        arrived = [call[0] for call in got.calls]
+        assert 0 < len(arrived) < 10 and arrived == list(range(len(arrived)))  # queue_limit=10
+        assert dropped() == 30 - len(arrived)
+        assert any(f"dropped {dropped()} events" in r.getMessage() for r in caplog.records)
+        context.close()
+    finally:
+        release.set()
         app.destroy()

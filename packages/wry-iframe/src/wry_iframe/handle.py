@@ -95,6 +95,7 @@ class IframeWidget(BaseWidget):
         self.page_theme = options.theme
         #: The seq of the last update()'s event: a page rendered after it already shows it.
         self._content_seq = 0
+        self.dropped_events = 0  # events the page could not queue for Python (queue_limit)
         self._content_lock = threading.Lock()
 
     # -- where it lives ----------------------------------------------------------------------
@@ -358,12 +359,7 @@ class IframeWidget(BaseWidget):
             return
         data = event.get("data")
         if event_type == REFUSED_NOTICE and isinstance(data, dict):
-            limit = self.app.settings.max_message_bytes
-            self.reject(
-                "oversize",
-                f"the page could not send a {data.get('type')!r} event of {data.get('chars')} "
-                f"characters: more than max_message_bytes={limit} (PyWrySettings)",
-            )
+            self._page_refused(data)
             return
         if event_type == "pywry:eval-result" and isinstance(data, dict):
             pending = self._evals.get(str(data.get("id")))
@@ -371,6 +367,24 @@ class IframeWidget(BaseWidget):
                 pending.result = data
                 pending.done.set()
         self.dispatch_from_page(str(event_type), data)
+
+    def _page_refused(self, notice: dict[str, Any]) -> None:
+        """The page could not send events (ws-adapter.js): log and count them here too."""
+        settings = self.app.settings
+        dropped = notice.get("dropped")
+        if isinstance(dropped, int) and dropped > 0:
+            self.dropped_events += dropped
+            self.reject(
+                "queue-full",
+                f"the page dropped {dropped} events: more than queue_limit={settings.queue_limit}"
+                " waited for Python (callbacks that take long hold the page's events)",
+            )
+            return
+        self.reject(
+            "oversize",
+            f"the page could not send a {notice.get('type')!r} event of {notice.get('chars')} "
+            f"characters: more than max_message_bytes={settings.max_message_bytes}",
+        )
 
     def reject(self, reason: str, detail: str) -> None:
         """Log and count a frame or event refused from the page."""

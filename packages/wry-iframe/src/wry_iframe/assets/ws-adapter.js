@@ -21,6 +21,7 @@
   var ws = null;
   var outFrames = []; // [{s, n, text}] sent or waiting, until Python acknowledges them
   var outCount = 0; // events in outFrames
+  var dropped = 0; // events refused for queue_limit that Python has not been told of
   var nextSeq = 1;
   var lastIn = 0; // last Python event applied
   var ackedIn = 0; // last Python event we told Python about
@@ -71,14 +72,23 @@
     if (start < parts.length) sendFrame(parts.slice(start));
   }
 
+  // Past queue_limit the page drops what it cannot queue; once Python has caught up, the
+  // first frame tells it how many were dropped (a "pywry:refused" notice), so the loss is
+  // logged and counted in Python too, not only in the browser's console.
   function sendFrame(parts) {
+    if (dropped && outCount + parts.length + 1 <= cfg.queueLimit) {
+      parts = [JSON.stringify({ type: "pywry:refused", data: { dropped: dropped } })].concat(parts);
+      dropped = 0;
+    }
     if (outCount + parts.length > cfg.queueLimit) {
       console.error(
         "wry: " + outCount + " events wait for Python (queue_limit " + cfg.queueLimit +
           "); " + parts.length + " events were not sent"
       );
+      dropped += parts.length;
       return;
     }
+    if (!parts.length) return;
     var text = '{"s":' + nextSeq + ',"e":[' + parts.join(",") + "]}";
     var frame = { s: nextSeq, n: parts.length, text: text };
     nextSeq += parts.length;
@@ -107,6 +117,7 @@
     while (outFrames.length && outFrames[0].s + outFrames[0].n - 1 <= ack) {
       outCount -= outFrames.shift().n;
     }
+    if (dropped) sendFrame([]); // room again: the notice of what was dropped goes now
   }
 
   function receive(message) {
