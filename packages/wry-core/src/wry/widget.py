@@ -52,10 +52,13 @@ class BaseWidget(BuiltinEventsMixin, ABC):
 
     transport_name: str = ""
 
-    def __init__(self, app: PyWry, label: str) -> None:
+    def __init__(self, app: PyWry, label: str, theme: str = "dark") -> None:
         super().__init__()
         self.app = app
         self.label = label
+        #: The theme last applied (``show()``'s, then each ``pywry:update-theme`` sent): a page
+        #: rendered again (a reload) starts with it.
+        self.page_theme = theme
         self.content: HtmlContent | None = None
         self._closed = threading.Event()
         self._close_lock = threading.Lock()
@@ -78,6 +81,9 @@ class BaseWidget(BuiltinEventsMixin, ABC):
         encoded = encode_event(event_type, data)
         self._check_open()
         self._send(encoded)
+        is_theme = event_type == "pywry:update-theme" and isinstance(data, dict)
+        if is_theme and data.get("theme") in ("dark", "light", "system"):
+            self.page_theme = data["theme"]
 
     def update(self, content: str | HtmlContent) -> None:
         """Replace the page's content (fragment or full document); the bridge stays."""

@@ -71,7 +71,7 @@ class IframeWidget(BaseWidget):
         *,
         inline_assets: bool = True,
     ) -> None:
-        super().__init__(app, options.label)
+        super().__init__(app, options.label, options.theme)
         self.server = server
         self.content = content
         self.options = options
@@ -91,8 +91,6 @@ class IframeWidget(BaseWidget):
         self._count_from_first_frame = False  # see page_connected (socket thread)
         self._releasing = False  # closing: eval_js no longer waits
         self._displayed_in: str | int | None = None  # the kernel request that displayed it
-        #: The theme a reloaded page starts with: the last one applied (as native windows do).
-        self.page_theme = options.theme
         #: The seq of the last update()'s event: a page rendered after it already shows it.
         self._content_seq = 0
         self.dropped_events = 0  # events the page could not queue for Python (queue_limit)
@@ -154,14 +152,6 @@ class IframeWidget(BaseWidget):
             print(repr(self))
             return
         self.display()
-
-    def emit(self, event_type: str, data: Any = None) -> None:
-        """Send an event to the page; a theme change also becomes a reloaded page's theme."""
-        super().emit(event_type, data)
-        if event_type == "pywry:update-theme" and isinstance(data, dict):
-            theme = data.get("theme")
-            if theme in ("dark", "light", "system"):
-                self.page_theme = theme
 
     def update(self, content: str | HtmlContent) -> None:
         """Replace the content; a page that loads later renders it and skips this event.

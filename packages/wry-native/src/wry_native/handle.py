@@ -263,12 +263,11 @@ class NativeWindowHandle(BaseWidget):
         theme: str = "dark",
         title: str = "wry",
     ) -> None:
-        super().__init__(app, label)
+        super().__init__(app, label, theme)
         self.runtime = runtime
         self._proxy = WindowProxy(self)
-        #: What the page is rendered with if it is rendered again (a script's hot reload):
-        #: the theme last applied, and the title ``show()`` gave (content's own title wins).
-        self.page_theme = theme
+        #: The title a page rendered again (a reload, a script's hot reload) gets, with
+        #: ``page_theme``: ``show()``'s (the content's own title wins).
         self.page_title = title
         #: The host still serves the page as first rendered: update() or a theme came since.
         self._page_stale = False
@@ -306,12 +305,10 @@ class NativeWindowHandle(BaseWidget):
         """
         if event_type == "pywry:refresh":
             self.store_page()  # before the event, so the reload finds the page stored
+        theme = self.page_theme
         super().emit(event_type, data)
-        if event_type == "pywry:update-theme" and isinstance(data, dict):
-            theme = data.get("theme")
-            if theme in ("dark", "light") and theme != self.page_theme:
-                self.page_theme = theme
-                self._page_stale = True
+        if self.page_theme != theme:
+            self._page_stale = True
 
     def store_page(self, force: bool = False) -> None:
         """Have the host serve the page as it is now the next time the window loads it.
