@@ -154,7 +154,8 @@ class Outbox:
                     items, self._items = self._items, []
                     if not items:
                         self._writing = False
-                        self._cond.notify_all()
+                        if self._closed:  # close() waits for this; the writer thread exits
+                            self._cond.notify_all()
                         return
             try:
                 if data is None:
