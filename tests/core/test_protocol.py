@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from typing import Any
 
 import pytest
 
@@ -119,3 +121,40 @@ def test_lone_surrogates_become_escapes_only_when_utf8_cannot_hold_them() -> Non
     assert json.loads(utf8_safe(text))["data"] == "\udc80 é"
     kept = encode_event("a:b", "é🎉")
     assert utf8_safe(kept) is kept
+
+
+class NumpyLike:
+    """Stands for a NumPy array or scalar: a ``dtype`` and ``tolist()``, as NumPy has."""
+
+    def __init__(self, values: Any) -> None:
+        self.dtype = "float64"
+        self.values = values
+
+    def tolist(self) -> Any:
+        return self.values
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+    label: str
+
+
+class ModelLike:
+    """Stands for a pydantic model: ``model_dump(mode="json")``."""
+
+    def model_dump(self, mode: str) -> dict[str, Any]:
+        assert mode == "json"
+        return {"when": "2026-12-07"}
+
+
+def test_numpy_values_dataclasses_and_models_encode_as_their_values() -> None:
+    data = {"a": NumpyLike([[1.5, 2.0]]), "s": NumpyLike(3), "p": Point(1, "é"), "m": ModelLike()}
+    assert json.loads(encode_event("a:b", data))["data"] == {
+        "a": [[1.5, 2.0]],
+        "s": 3,
+        "p": {"x": 1, "label": "é"},
+        "m": {"when": "2026-12-07"},
+    }
+    with pytest.raises(PayloadError, match=r"'a:b'.*float"):
+        encode_event("a:b", NumpyLike([float("nan")]))  # NaN is refused from NumPy too

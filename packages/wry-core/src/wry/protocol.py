@@ -21,10 +21,13 @@ class PayloadError(TypeError, ValueError):
 
 
 def _default(value: Any) -> Any:
+    """What JSON makes of the objects data code emits: models, dataclasses, NumPy values."""
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
+    if hasattr(value, "dtype") and callable(getattr(value, "tolist", None)):
+        return value.tolist()  # a NumPy array or scalar (np.float64, np.int64, ...), as values
     raise TypeError(f"object of type {type(value).__name__} is not JSON serialisable")
 
 
