@@ -267,7 +267,7 @@ def test_events_after_a_refresh_or_navigate_reach_the_page_that_follows(show: Sh
     page.wait_for_function("document.getElementById('status').textContent === 'got 1'")
     assert page.evaluate("window.__old") is None  # applied by the new page, not the old one
     assert seen.wait()[0][0] == {"d": 1, "at": ""}
-    # a navigation that does not leave (a fragment) only pauses the page's events
+    # a navigation that does not leave (a fragment): the page itself applies what follows
     handle.navigate("#here")
     handle.emit("app:data", 2)
     assert seen.wait(2)[1][0] == {"d": 2, "at": "#here"}

@@ -130,7 +130,7 @@
     if (!events.length) return;
     for (var i = 0; i < events.length; i++) {
       var t = events[i].type;
-      if (t === "pywry:navigate" || t === "pywry:refresh") {
+      if (t === "pywry:refresh" || (t === "pywry:navigate" && !staysHere(events[i].data))) {
         events = events.slice(0, i + 1); // what follows is for the next page
         leave();
         break;
@@ -153,10 +153,24 @@
     });
   }
 
+  // A pywry:navigate the bridge refuses, or one to a fragment of this very document, moves
+  // no page: the events after it are applied at once, in order, by this page.
+  function staysHere(data) {
+    var url = data && data.url;
+    if (typeof url !== "string" || !url) return true;
+    try {
+      var to = new URL(url, document.baseURI).href;
+    } catch (error) {
+      return true; // location.href refuses it too
+    }
+    var hash = to.indexOf("#");
+    return hash >= 0 && to.slice(0, hash) === location.href.split("#")[0];
+  }
+
   // After pywry:navigate or pywry:refresh the page is about to go: it applies and
   // acknowledges nothing more, so the next page gets every later event. A page still here
-  // STAY_CHECK after the event ran (a refused URL, a fragment-only move; the event may wait
-  // behind an update's scripts) reconnects and gets them itself.
+  // STAY_CHECK after the event ran (a download, a "204 No Content" answer; the event may
+  // wait behind an update's scripts) reconnects and gets them itself.
   function leave() {
     leaving = true;
   }
