@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -88,3 +92,36 @@ def open_page(browser: Any, url: str, contexts: list[Any]) -> Any:
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.goto(url)
     return page
+
+
+@contextlib.contextmanager
+def child_with_page(browser: Any, script: str) -> Iterator[tuple[subprocess.Popen[str], Any]]:
+    """Run ``script`` (it shows a page, which prints its URL) in a child process, that page open.
+
+    Yields once the page's socket is open; the child is killed on the way out.
+    """
+    env = {**os.environ, "WRY_OPEN_BROWSER": "false", "PYTHONUNBUFFERED": "1"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    context = browser.new_context()
+    try:
+        assert child.stdout is not None
+        url = re.search(r"http://\S+", child.stdout.readline())
+        assert url, "no URL printed"
+        page = context.new_page()
+        page.goto(url.group(0))
+        page.wait_for_function("document.documentElement.dataset.wryConnection === 'open'")
+        yield child, page
+    finally:
+        context.close()
+        child.kill()
+        child.wait()
+        for pipe in (child.stdin, child.stdout, child.stderr):
+            if pipe is not None:
+                pipe.close()

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import pytest
+from iframe.conftest import child_with_page
 
 from wry import PyWry, PyWrySettings
 from wry_iframe.plugin import TRANSPORT
@@ -341,28 +342,10 @@ def test_a_page_whose_process_exits_stops_reconnecting_without_a_refusal(browser
         sys.stdin.readline()  # exit without destroy(), as at the end of a script
         """
     )
-    child = subprocess.Popen(
-        [sys.executable, "-c", script],
-        env=ENV,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    context = browser.new_context()
-    try:
-        assert child.stdout is not None
-        url = re.search(r"http://\S+", child.stdout.readline())
-        assert url, "no URL printed"
-        page = context.new_page()
-        page.goto(url.group(0))
-        page.wait_for_function("document.documentElement.dataset.wryConnection === 'open'")
+    with child_with_page(browser, script) as (child, page):
         _, err = child.communicate("\n", timeout=30)
         page.wait_for_function(
             "document.documentElement.dataset.wryConnection === 'closed'", timeout=10_000
         )
-    finally:
-        context.close()
-        child.kill()
     assert child.returncode == 0, err
     assert "refused" not in err, err

@@ -112,6 +112,23 @@ class Connection:
         """Close the socket with ``code`` (the page sees it), from any thread."""
         self.thread.submit(lambda: self.close(code, reason))
 
+    def close_while_held(self, code: int, reason: str) -> None:
+        """Send what the outbox holds, then the close frame, from outside the socket thread.
+
+        Only while the socket thread is held in a running callback (the server stops
+        without waiting for it): the page learns at once that it should not reconnect, and
+        the socket thread closes the socket once the callback returns.
+        """
+        with self.lock:
+            self._flush_locked()
+            self.retired = True
+            if self.closed or self._broken or self.protocol.state is not OPEN:
+                return
+            self.protocol.send_close(code, reason)
+            for data in self.protocol.data_to_send():
+                if data:
+                    self._send([data])
+
     def flush(self) -> None:
         """Send the outbox's unsent events (and the page's acknowledgement), a frame at a time.
 

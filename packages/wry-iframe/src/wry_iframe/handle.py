@@ -291,7 +291,8 @@ class IframeWidget(BaseWidget):
             if not self.closed and self._arrivals == arrivals:
                 self.server.remove(self, then=self._drop_unacknowledged)
                 self._release_evals()
-                self.mark_closed("page closed")
+                with self.server.sockets.running_callbacks():  # window:closed's
+                    self.mark_closed("page closed")
 
         self.server.sockets.call_later(grace, check)
 
@@ -326,12 +327,13 @@ class IframeWidget(BaseWidget):
         elif skip < 0:
             self.reject("gap", f"frame starts at {first}, expected {self.in_seq + 1}")
             return
-        for event in events:
-            self.in_seq += 1
-            try:
-                self._dispatch_one(event)
-            except Exception:  # one broken event must not cost the ones after it
-                log.exception("%r: an event from the page failed: %.200r", self, event)
+        with self.server.sockets.running_callbacks():
+            for event in events:
+                self.in_seq += 1
+                try:
+                    self._dispatch_one(event)
+                except Exception:  # one broken event must not cost the ones after it
+                    log.exception("%r: an event from the page failed: %.200r", self, event)
 
     def _dispatch_one(self, event: Any) -> None:
         try:

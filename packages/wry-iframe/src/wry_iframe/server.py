@@ -109,6 +109,7 @@ class IframeServer:
         self.guard = Guard(host, allowed_hosts)
         self.widgets: dict[str, IframeWidget] = {}
         self.connections: dict[str, Connection] = {}
+        self._live: set[Connection] = set()  # every socket not closed yet, closing ones too
         self._closed_tokens: dict[str, str] = {}  # label → token of widgets closed lately
         self._lock = threading.Lock()
         self.app = self._build_app()
@@ -186,11 +187,18 @@ class IframeServer:
         deadline = time.monotonic() + timeout
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout)
-        self.sockets.stop(max(0.1, deadline - time.monotonic()))
+        self.sockets.stop(max(0.1, deadline - time.monotonic()), while_busy=self._close_held)
         self.writer.stop(max(0.1, deadline - time.monotonic()))
         if self._thread.is_alive():
             self._uvicorn.force_exit = True
             log.warning("the wry-iframe server did not stop within %.1f s", timeout)
+
+    def _close_held(self) -> None:
+        """A callback holds the socket thread as the server stops: close the sockets here."""
+        with self._lock:
+            live = list(self._live)
+        for conn in live:
+            conn.close_while_held(CLOSE_WIDGET_CLOSED, "server stopping")
 
     # -- widgets ---------------------------------------------------------------------------
 
@@ -312,6 +320,7 @@ class IframeServer:
         conn = Connection(self, widget, sock, protocol, instance)
         label = widget.label
         with self._lock:
+            self._live.add(conn)
             old = self.connections.get(label)
         if old is not None:
             old.close(CLOSE_REPLACED, "another page took over this widget")
@@ -330,6 +339,7 @@ class IframeServer:
     def socket_closed(self, conn: Connection) -> None:
         """A socket is gone; its widget learns of it if it was the widget's live one."""
         with self._lock:
+            self._live.discard(conn)
             current = self.connections.get(conn.widget.label) is conn
             if current:
                 del self.connections[conn.widget.label]

@@ -23,7 +23,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 log = logging.getLogger("wry.iframe")
@@ -68,6 +68,10 @@ class SocketThread:
         self._timer_ids = itertools.count()
         self._after: dict[int, Job] = {}  # run once the current event is handled (flushes)
         self._stopped = False
+        #: guards the two flags below; stop() waits on it
+        self._state = threading.Condition(threading.Lock())
+        self._in_callbacks = 0  # user callbacks running on this thread (running_callbacks)
+        self._finished = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -93,9 +97,13 @@ class SocketThread:
         """Whether the caller runs on this thread (i.e. inside a page callback)."""
         return threading.current_thread() is self._thread
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 5.0, while_busy: Job | None = None) -> None:
         """Run the jobs already submitted, then end the thread (never from inside it).
 
+        Waits at most ``timeout``, and not at all for page callbacks that are running: one
+        may never return, and the process must still exit promptly. The thread then ends
+        once they return (it is a daemon). ``while_busy`` runs in that case, on the caller's
+        thread, while the callbacks are held from returning (the thread's state stays put).
         A ``submit`` from now on returns False, so its caller cleans up itself.
         """
         with self._wake_lock:
@@ -103,8 +111,31 @@ class SocketThread:
             self._jobs.append(None)
         with contextlib.suppress(OSError):
             self._wake_out.send(b"\0")
-        if not self.on_thread():
-            self._thread.join(timeout)
+        if self.on_thread():
+            return
+        deadline = time.monotonic() + timeout
+        with self._state:
+            if not self._thread.is_alive():
+                return
+            self._state.wait_for(lambda: self._finished or self._in_callbacks > 0, timeout)
+            if self._in_callbacks and not self._finished:
+                log.info("wry-iframe: a page callback is still running; not waiting for it")
+                if while_busy is not None:
+                    self._guard(while_busy)
+                return
+        self._thread.join(max(0.0, deadline - time.monotonic()))
+
+    @contextlib.contextmanager
+    def running_callbacks(self) -> Iterator[None]:
+        """Mark user callbacks running on this thread: ``stop()`` does not wait for them."""
+        with self._state:
+            self._in_callbacks += 1
+            self._state.notify_all()
+        try:
+            yield
+        finally:
+            with self._state:
+                self._in_callbacks -= 1
 
     # -- this thread only -------------------------------------------------------------------
 
@@ -208,3 +239,6 @@ class SocketThread:
         self._selector.close()
         self._wake_in.close()
         self._wake_out.close()
+        with self._state:
+            self._finished = True
+            self._state.notify_all()
