@@ -74,17 +74,22 @@
 
   // Past queue_limit the page drops what it cannot queue; once Python has caught up, the
   // first frame tells it how many were dropped (a "pywry:refused" notice), so the loss is
-  // logged and counted in Python too, not only in the browser's console.
+  // logged and counted in Python too, not only in the browser's console. Nothing is sent
+  // past a gap before its notice (a later, smaller frame of the same burst may fit where a
+  // bigger one did not): Python hears of every loss where it happened in the order.
   function sendFrame(parts) {
-    if (dropped && outCount + parts.length + 1 <= cfg.queueLimit) {
+    var room = cfg.queueLimit - outCount;
+    if (dropped && parts.length + 1 <= room) {
       parts = [JSON.stringify({ type: "pywry:refused", data: { dropped: dropped } })].concat(parts);
       dropped = 0;
     }
-    if (outCount + parts.length > cfg.queueLimit) {
-      console.error(
-        "wry: " + outCount + " events wait for Python (queue_limit " + cfg.queueLimit +
-          "); " + parts.length + " events were not sent"
-      );
+    if (dropped || parts.length > room) {
+      if (parts.length) {
+        console.error(
+          "wry: " + outCount + " events wait for Python (queue_limit " + cfg.queueLimit +
+            "); " + parts.length + " events were not sent"
+        );
+      }
       dropped += parts.length;
       return;
     }
