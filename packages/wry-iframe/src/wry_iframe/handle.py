@@ -268,9 +268,7 @@ class IframeWidget(BaseWidget):
         if conn.instance != self.in_instance:
             # Remember where the page we leave was: it may take the widget back (a second
             # tab closing, a flaky network), and its events go on from there.
-            self._instance_seqs[self.in_instance] = self.in_seq
-            while len(self._instance_seqs) > MAX_REMEMBERED_PAGES:
-                del self._instance_seqs[next(iter(self._instance_seqs))]
+            self._remember(self.in_instance, self.in_seq)
             self.in_instance = conn.instance
             self.in_seq = self._instance_seqs.pop(conn.instance, 0)
             # a page forgotten meanwhile resends only what we never acknowledged: its first
@@ -278,6 +276,12 @@ class IframeWidget(BaseWidget):
             self._count_from_first_frame = self.in_seq == 0
         self._arrivals += 1
         self._connected.set()
+
+    def _remember(self, instance: str, seq: int) -> None:
+        """Keep where the events of a page that no longer has the widget went up to."""
+        self._instance_seqs[instance] = seq
+        while len(self._instance_seqs) > MAX_REMEMBERED_PAGES:
+            del self._instance_seqs[next(iter(self._instance_seqs))]
 
     def page_disconnected(self, conn: Connection) -> None:
         """The socket went away; maybe the widget with it (browser mode, after a grace time)."""
@@ -311,25 +315,32 @@ class IframeWidget(BaseWidget):
         except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as exc:
             self.reject("malformed", f"{type(exc).__name__}: {exc}: {str(data)[:200]!r}")
             return
-        if conn.instance != self.in_instance:
-            return  # a replaced page's late frame: its events and acknowledgements are not ours
-        if ack is not None:
+        # A replaced page's late frame was sent before the page learnt of the takeover: its
+        # acknowledgements are not for this outbox, but its events are the user's all the same.
+        current = conn.instance == self.in_instance
+        if ack is not None and current:
             self.outbox.ack(ack)
         if events is None:
             return
-        if self._count_from_first_frame:
+        if not current:  # 0: the page had sent nothing yet, or came back forgotten
+            seq = self._instance_seqs.get(conn.instance) or first - 1
+        elif self._count_from_first_frame:
             self._count_from_first_frame = False
-            self.in_seq = max(self.in_seq, first - 1)
-        skip = self.in_seq + 1 - first  # events already dispatched (a resend after reconnect)
+            seq = self.in_seq = max(self.in_seq, first - 1)
+        else:
+            seq = self.in_seq
+        skip = seq + 1 - first  # events already dispatched (a resend after reconnect)
         if skip > 0:
             events = events[skip:]
-            first += skip
         elif skip < 0:
-            self.reject("gap", f"frame starts at {first}, expected {self.in_seq + 1}")
+            self.reject("gap", f"frame starts at {first}, expected {seq + 1}")
             return
+        if not current:
+            self._remember(conn.instance, seq + len(events))
         with self.server.sockets.running_callbacks():
             for event in events:
-                self.in_seq += 1
+                if current:
+                    self.in_seq += 1
                 try:
                     self._dispatch_one(event)
                 except Exception:  # one broken event must not cost the ones after it
