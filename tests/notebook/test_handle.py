@@ -173,7 +173,7 @@ def test_all_widgets_share_one_message_budget() -> None:
     lock = threading.Lock()
     done = threading.Condition(lock)
 
-    def deliver(seq: int, batch: str) -> None:
+    def deliver(seq: int, first: int, batch: str) -> None:
         with done:
             sent.append(seq)
             done.notify_all()
@@ -214,6 +214,44 @@ def test_when_every_view_has_gone_events_wait_for_the_next_view(app: PyWry) -> N
     assert [e["type"] for e in comm.events()] == ["app:still"]
     view_appears(comm, "c")
     assert [e["type"] for e in comm.events()] == ["app:still", "app:later"]
+
+
+def test_events_sent_after_the_last_view_left_unnoticed_are_sent_to_the_next_view(
+    app: PyWry,
+) -> None:
+    """The leave notice says how many events reached the page; the rest go to the next view."""
+    handle, comm = show(app)
+    view_appears(comm, "a")
+    for i in range(4):
+        handle.emit("app:n", i)
+        handle.flush()
+    assert [b["first"] for b in comm.batches()] == [0, 1, 2, 3]
+    comm.custom_from_front_end({"kind": "gone", "view": "a", "seen": 2})  # 2 and 3 reached no page
+    handle.emit("app:n", 4)
+    view_appears(comm, "b")
+    assert [e["data"] for e in comm.events()] == [0, 1, 2, 3, 2, 3, 4]
+    assert handle.dropped_events == 0
+
+
+def test_events_past_queue_limit_that_reached_no_page_are_logged_and_counted(
+    comms: list[RecordingComm], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = PyWry(PyWrySettings(queue_limit=10), transport="notebook")
+    try:
+        handle = app.show("<p>x</p>")
+        comm = comms[-1]
+        view_appears(comm, "a")
+        for i in range(25):
+            handle.emit("app:n", i)
+            handle.flush()
+        with caplog.at_level(logging.WARNING, logger="wry.notebook"):
+            comm.custom_from_front_end({"kind": "gone", "view": "a", "seen": 5})
+        assert handle.dropped_events == 10  # 5..14: only the last 10 were kept
+        assert "10 events sent after its last view left are lost" in caplog.text
+        view_appears(comm, "b")
+        assert [e["data"] for e in comm.events()][25:] == list(range(15, 25))
+    finally:
+        app.destroy()
 
 
 def test_the_traitlet_channel_carries_the_same_batches(app: PyWry) -> None:

@@ -599,3 +599,55 @@ def test_events_emitted_while_the_tab_is_closed_reach_the_reopened_notebook(
     root.locator("#items li").nth(4).wait_for()
     assert root.locator("#items li").all_text_contents() == [f"gap-{i}" for i in range(5)]
     log.wait("ready", 2)
+
+
+RELOAD_IN_THE_CELL = (
+    "import threading\n"
+    f"PAGE = {PAGE!r}\n"
+    "h = app.show(PAGE, height=200, callbacks={'pywry:ready': lambda d, t, l: record('ready')})\n"
+    "for i in range(3):\n"
+    "    h.emit('app:item', f'before-{i}')\n"
+    "record('shown', label=h.label)\n"
+    "pause = threading.Event()\n"
+    "while not GO.exists():  # the test reloads the tab, then lets the cell go on\n"
+    "    pause.wait(0.02)\n"
+    "for i in range(5):\n"
+    "    h.emit('app:item', f'gap-{i}')\n"
+    "record('emitted')\n"
+    "while not RELEASE.exists():\n"
+    "    pause.wait(0.02)\n"
+)
+
+
+def test_events_emitted_after_the_tab_reloaded_while_the_cell_ran_reach_the_reloaded_view(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    """The kernel reads the page's leave notice only after the cell: the events sent meanwhile
+    went to no page, and must reach the view of the reloaded tab instead."""
+    go, release = tmp_path / "go", tmp_path / "release"
+    log = KernelLog(tmp_path / "log.jsonl")
+    nb = notebook(
+        cells(
+            log.path,
+            f"GO = pathlib.Path({str(go)!r})\nRELEASE = pathlib.Path({str(release)!r})",
+            RELOAD_IN_THE_CELL,
+        )
+    )
+    nb.page.evaluate(
+        "() => (window.jupyterapp.commands.execute('notebook:run-all-cells'), true)"
+    )  # not awaited: the last cell runs until this test releases it
+    try:
+        root = widget(nb, log.wait("shown")[0]["label"])
+        root.locator("#items li").nth(2).wait_for()
+        nb.command("docmanager:save")  # the reloaded notebook shows the widget's output again
+        nb.page.reload()
+        nb.page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+        go.touch()
+        log.wait("emitted")
+    finally:
+        go.touch()
+        release.touch()
+    root = widget(nb, log.wait("shown")[0]["label"])
+    root.locator("#items li").nth(4).wait_for(timeout=30_000)
+    log.wait("ready", 2)
+    assert root.locator("#items li").all_text_contents() == [f"gap-{i}" for i in range(5)]

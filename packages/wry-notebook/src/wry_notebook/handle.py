@@ -66,6 +66,7 @@ class NotebookWidget(BaseWidget):
         # display() ran in a kernel and no view has spoken since: its view is on its way
         self._view_expected = False
         self._displayed_in: str | int | None = None  # the request that displayed it last
+        self.dropped_events = 0  # events that could reach no view and were lost (logged)
         self.widget.attach(self._on_page_events, self._on_view, self._on_refused)
 
     # -- the protocol --------------------------------------------------------------------------
@@ -179,7 +180,7 @@ class NotebookWidget(BaseWidget):
 
     # -- from the front end --------------------------------------------------------------------
 
-    def _on_view(self, view_id: str, live: bool) -> None:
+    def _on_view(self, view_id: str, live: bool, seen: int | None = None) -> None:
         with self._views_lock:
             if live:
                 self._views.add(view_id)
@@ -187,8 +188,24 @@ class NotebookWidget(BaseWidget):
                 self._views.discard(view_id)
             # the page has spoken since display(): from now on it tells which views are live
             self._view_expected = False
-            if not self.closed:
-                self._outbox.set_ready(bool(self._views))
+            if self.closed:
+                return
+            self._outbox.set_ready(bool(self._views))
+            if not live and not self._views and seen is not None:
+                self._requeue_unseen(seen)
+
+    def _requeue_unseen(self, seen: int) -> None:
+        """The last view left having received ``seen`` events: the rest wait for the next view."""
+        lost = self._outbox.requeue_unseen(seen)
+        if lost:
+            self.dropped_events += lost
+            log.warning(
+                "%r: %d events sent after its last view left are lost: the next view gets "
+                "only the last %d (queue_limit, at most 16 MiB of JSON) sent meanwhile",
+                self,
+                lost,
+                self._outbox.queue_limit,
+            )
 
     def _on_refused(self, info: dict[str, Any]) -> None:
         self.rejected += 1

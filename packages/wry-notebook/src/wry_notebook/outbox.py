@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 from wry.protocol import encode_batch
@@ -20,8 +21,12 @@ from wry.widget import QueueFullError
 
 log = logging.getLogger("wry.notebook")
 
-#: ``deliver(seq, batch_json)`` puts one batch on the wire; seq counts batches from 1.
-Deliver = Callable[[int, str], None]
+#: ``deliver(seq, first, batch_json)`` puts one batch on the wire; ``seq`` counts batches from 1,
+#: ``first`` is the number of events sent before this batch (the index of its first event).
+Deliver = Callable[[int, int, str], None]
+
+#: Characters of JSON an outbox keeps of what it sent, for a page that leaves unnoticed.
+HISTORY_CHARS = 16 * 1024 * 1024
 
 
 class RateBudget:
@@ -97,6 +102,10 @@ class Outbox:
         self._thread: threading.Thread | None = None
         self.seq = 0  # batches delivered so far
         self.events_sent = 0
+        # what was sent lately, (index of the first event, events), for requeue_unseen()
+        self._history: deque[tuple[int, list[str]]] = deque()
+        self._history_events = 0
+        self._history_chars = 0
 
     # -- producers -----------------------------------------------------------------------------
 
@@ -144,12 +153,32 @@ class Outbox:
             if self._ready and self._events:
                 self._send_locked()
 
+    def requeue_unseen(self, seen: int) -> int:
+        """Queue again, before anything still waiting, the sent events after the first ``seen``.
+
+        The last page left having received ``seen`` events; what was sent after reached no
+        page (a running cell keeps the kernel from reading the page's leave notice, and
+        events go on leaving meanwhile) and now waits for the next view. Only the last
+        ``queue_limit`` events (at most ``HISTORY_CHARS`` of JSON) are kept for this; returns
+        how many older ones are lost.
+        """
+        with self._lock:
+            again: list[str] = []
+            kept_from = self.events_sent - self._history_events
+            for first, events in self._history:
+                again.extend(events[max(0, seen - first) :])
+            self._history.clear()
+            self._history_events = self._history_chars = 0
+            self._events[:0] = again
+            return max(0, kept_from - max(seen, 0))
+
     def close(self) -> None:
         """Drop what is left (the widget is gone) and stop the flusher thread."""
         with self._lock:
             if self._events:
                 log.warning("%s closed with %d undelivered events", self.name, len(self._events))
             self._events.clear()
+            self._history.clear()
             self._closed = True
             self._wake.notify_all()
 
@@ -178,8 +207,21 @@ class Outbox:
 
     def _deliver_locked(self, events: list[str]) -> None:
         self.seq += 1
+        first = self.events_sent
         self.events_sent += len(events)
-        self._deliver(self.seq, encode_batch(events))
+        self._deliver(self.seq, first, encode_batch(events))
+        self._remember_locked(first, events)
+
+    def _remember_locked(self, first: int, events: list[str]) -> None:
+        self._history.append((first, events))
+        self._history_events += len(events)
+        self._history_chars += sum(len(e) for e in events)
+        while self._history and (
+            self._history_events > self.queue_limit or self._history_chars > HISTORY_CHARS
+        ):
+            _, old = self._history.popleft()
+            self._history_events -= len(old)
+            self._history_chars -= sum(len(e) for e in old)
 
     def _ensure_thread_locked(self) -> None:
         if self._thread is None:

@@ -9,7 +9,9 @@ Wire (all JSON; see docs/transports/notebook.md):
 - JS → Python: ``{"kind": "events", "events": [{type, data}, ...]}`` as a custom message, or the
   ``_js_event`` traitlet (a single ``{type, data}`` or ``{"events": [...]}``).
 - Python announces each ``display()`` with ``{"kind": "display"}`` (just before it).
-- Views announce themselves with ``{"kind": "view", "view": id}`` and leave with ``"gone"``;
+- Views announce themselves with ``{"kind": "view", "view": id}`` and leave with
+  ``{"kind": "gone", "view": id, "seen": n}`` (n: events of Python's that reached the page;
+  a batch's ``first`` is the count sent before it);
   ``{"kind": "refused", "type", "chars"}`` reports an event too big for one Jupyter message.
 
 The model only moves messages; the handle (:mod:`wry_notebook.handle`) owns ordering and routing.
@@ -83,7 +85,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_page_events: Callable[[list[Any]], None] = lambda events: None
-        self._on_view: Callable[[str, bool], None] = lambda view, live: None
+        self._on_view: Callable[[str, bool, int | None], None] = lambda view, live, seen: None
         self._on_refused: Callable[[dict[str, Any]], None] = lambda info: None
         self.on_msg(self._handle_custom)
         self.observe(self._handle_js_trait, names="_js_event")
@@ -91,7 +93,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def attach(
         self,
         on_page_events: Callable[[list[Any]], None],
-        on_view: Callable[[str, bool], None],
+        on_view: Callable[[str, bool, int | None], None],
         on_refused: Callable[[dict[str, Any]], None],
     ) -> None:
         """Route page events, view arrivals/departures and refused events to the handle."""
@@ -99,11 +101,16 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self._on_view = on_view
         self._on_refused = on_refused
 
-    def send_batch(self, seq: int, events_json: str) -> None:
-        """Put one batch (already JSON) on the wire through the configured channel."""
+    def send_batch(self, seq: int, first: int, events_json: str) -> None:
+        """Put one batch (already JSON) on the wire through the configured channel.
+
+        ``first`` (how many events were sent before it) lets a leaving view tell how many it
+        received, so that Python can send the rest again to the next view.
+        """
         # A lone surrogate cannot travel as UTF-8: Jupyter's packer raises for some and turns
         # others (U+DC80-U+DCFF, surrogateescape) into bytes the server reads as U+FFFD.
-        self._put_on_wire({"kind": "batch", "seq": seq, "events": utf8_safe(events_json)})
+        message = {"kind": "batch", "seq": seq, "first": first, "events": utf8_safe(events_json)}
+        self._put_on_wire(message)
 
     def announce_display(self) -> None:
         """Tell the page that a view is about to be displayed (sent just before it).
@@ -131,7 +138,9 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
             events = content.get("events")
             self._on_page_events(events if isinstance(events, list) else [events])
         elif kind in ("view", "gone"):
-            self._on_view(str(content.get("view")), kind == "view")
+            seen = content.get("seen")
+            seen = seen if isinstance(seen, int) and not isinstance(seen, bool) else None
+            self._on_view(str(content.get("view")), kind == "view", seen)
         elif kind == "refused":
             self._on_refused(content)
         elif kind != "anywidget-command":  # anywidget's own RPC shares the channel

@@ -83,7 +83,7 @@ function installLeaveNotice() {
   if (page.leaveNoticeInstalled) return;
   page.leaveNoticeInstalled = true;
   globalThis.addEventListener("pagehide", () => {
-    for (const [viewId, view] of page.views) sendControl(view.model, { kind: "gone", view: viewId });
+    for (const [viewId, view] of page.views) sendGone(view.model, view.state, viewId);
   });
   globalThis.addEventListener("pageshow", (event) => {
     if (!event.persisted) return; // back from the back/forward cache: the views live again
@@ -110,6 +110,7 @@ function sharedState(model, fresh = false) {
   if (!state || fresh) {
     state = {
       views: new Set(), buffer: [], lastSeq: 0, dropped: 0, listening: false,
+      seen: 0, // events Python has sent that reached this page (see sendGone)
       displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
       jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
     };
@@ -163,7 +164,9 @@ function acceptBatch(state, message) {
   state.lastSeq = seq;
   let events = message.events;
   if (typeof events === "string") events = JSON.parse(events);
-  fanOut(state, Array.isArray(events) ? events : []);
+  if (!Array.isArray(events)) events = [];
+  if (typeof message.first === "number") state.seen = message.first + events.length;
+  fanOut(state, events);
 }
 
 function listen(model, state) {
@@ -351,7 +354,7 @@ function renderView(model, el) {
     reload: () => remount(),
   });
   root.pywry = pywry; // this view's bridge, for devtools and tests
-  page.views.set(viewId, { pywry, root, model });
+  page.views.set(viewId, { pywry, root, model, state });
   installGlobalPywry();
   installLeaveNotice();
   installAssets(pywry, root, model.get("_assets"));
@@ -422,11 +425,18 @@ function renderView(model, el) {
     if (state.views.size === 0) state.buffer.length = 0;
     page.views.delete(viewId);
     if (page.current === pywry) page.current = null;
-    sendControl(model, { kind: "gone", view: viewId });
+    sendGone(model, state, viewId);
     if (typeof pywry._destroy === "function") pywry._destroy();
     root.remove();
     return mounted;
   };
+}
+
+// A view leaves saying how many of Python's events reached its page: the kernel may read this
+// only after a running cell, and what it sent meanwhile went to no page. Once the last view has
+// gone, Python sends those events again, to the next view (a reloaded tab's, say).
+function sendGone(model, state, viewId) {
+  sendControl(model, { kind: "gone", view: viewId, seen: state.seen });
 }
 
 function sendControl(model, message) {
