@@ -353,3 +353,25 @@ def test_big_batches_go_in_several_messages_and_a_too_big_event_is_refused(host:
     events = [e for s in sent if s["kind"] == "events" for e in s["events"]]
     assert events == [["app:mb", str(i)] for i in range(5)] + [["app:after", "1"]]
     assert kinds.count("events") >= 3  # 5 MiB went in chunks of at most 2 MiB
+
+
+def test_events_past_queue_limit_waiting_for_a_view_are_refused_and_reported(
+    host: Any,
+) -> None:
+    """As Python refuses the event past queue_limit, the page keeps the first ones and says so."""
+    host.on("console", lambda m: host.errors.append(m.text) if m.type == "error" else None)
+    host.errors = []
+    host.evaluate(
+        f"""() => {{
+          window.m = makeModel({{ ...initialState('full', {COLLECT!r}), _queue_limit: 5 }});
+          m.batch(1, [0, 1, 2].map((n) => ({{type: 'app:n', data: n}})));
+          m.batch(2, [3, 4, 5, 6].map((n) => ({{type: 'app:n', data: n}})));
+          m.batch(3, [{{type: 'app:n', data: 7}}]);
+          window.v1 = renderView(m);
+        }}"""
+    )
+    host.wait_for_function("() => v1.root.querySelectorAll('.got li').length === 5")
+    assert got(host, "v1") == ["0", "1", "2", "3", "4"]
+    notices = host.evaluate("() => m.sent.filter(s => s.kind === 'dropped')")
+    assert [n["count"] for n in notices] == [2, 1]
+    assert "5 events wait (queue_limit); 2 more were dropped" in host.errors[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -233,25 +233,54 @@ def test_events_sent_after_the_last_view_left_unnoticed_are_sent_to_the_next_vie
     assert handle.dropped_events == 0
 
 
-def test_events_past_queue_limit_that_reached_no_page_are_logged_and_counted(
-    comms: list[RecordingComm], caplog: pytest.LogCaptureFixture
-) -> None:
-    app = PyWry(PyWrySettings(queue_limit=10), transport="notebook")
-    try:
-        handle = app.show("<p>x</p>")
-        comm = comms[-1]
-        view_appears(comm, "a")
-        for i in range(25):
-            handle.emit("app:n", i)
-            handle.flush()
-        with caplog.at_level(logging.WARNING, logger="wry.notebook"):
-            comm.custom_from_front_end({"kind": "gone", "view": "a", "seen": 5})
-        assert handle.dropped_events == 10  # 5..14: only the last 10 were kept
-        assert "10 events sent after its last view left are lost" in caplog.text
-        view_appears(comm, "b")
-        assert [e["data"] for e in comm.events()][25:] == list(range(15, 25))
-    finally:
+@pytest.fixture
+def limited(
+    comms: list[RecordingComm],
+) -> Iterator[Callable[[int], tuple[NotebookWidget, RecordingComm]]]:
+    """``limited(queue_limit)``: a widget of an app with that ``queue_limit``, and its comm."""
+    apps: list[PyWry] = []
+
+    def make(queue_limit: int) -> tuple[NotebookWidget, RecordingComm]:
+        apps.append(PyWry(PyWrySettings(queue_limit=queue_limit), transport="notebook"))
+        handle = apps[-1].show("<p>x</p>")
+        assert isinstance(handle, NotebookWidget)
+        return handle, comms[-1]
+
+    yield make
+    for app in apps:
         app.destroy()
+
+
+def test_events_past_queue_limit_that_reached_no_page_are_logged_and_counted(
+    limited: Callable[[int], tuple[NotebookWidget, RecordingComm]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    handle, comm = limited(10)
+    view_appears(comm, "a")
+    for i in range(25):
+        handle.emit("app:n", i)
+        handle.flush()
+    with caplog.at_level(logging.WARNING, logger="wry.notebook"):
+        comm.custom_from_front_end({"kind": "gone", "view": "a", "seen": 5})
+    assert handle.dropped_events == 10  # 5..14: only the last 10 were kept
+    assert "10 events sent after its last view left are lost" in caplog.text
+    view_appears(comm, "b")
+    assert [e["data"] for e in comm.events()][25:] == list(range(15, 25))
+
+
+def test_events_the_page_had_no_room_for_are_logged_and_counted(
+    limited: Callable[[int], tuple[NotebookWidget, RecordingComm]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    handle, comm = limited(50)
+    assert handle.widget._queue_limit == 50  # the page keeps as many as Python would
+    with caplog.at_level(logging.WARNING, logger="wry.notebook"):
+        why = "no view is showing this widget"
+        comm.custom_from_front_end({"kind": "dropped", "count": 30, "why": why})
+        comm.custom_from_front_end({"kind": "dropped", "count": "many"})
+    assert handle.dropped_events == 30
+    assert handle.rejected == 1  # the malformed notice
+    assert "the page dropped 30 events (no view is showing this widget" in caplog.text
 
 
 def test_the_traitlet_channel_carries_the_same_batches(app: PyWry) -> None:

@@ -54,6 +54,7 @@ class NotebookWidget(BaseWidget):
             _content={"version": 1, "payload": content_payload(content)},
             _assets=[{"kind": a.kind, "text": a.text, "name": a.name} for a in assets or ()],
             _channel=channel,
+            _queue_limit=app.settings.queue_limit,
         )
         self._outbox = Outbox(
             self.widget.send_batch,
@@ -67,7 +68,9 @@ class NotebookWidget(BaseWidget):
         self._view_expected = False
         self._displayed_in: str | int | None = None  # the request that displayed it last
         self.dropped_events = 0  # events that could reach no view and were lost (logged)
-        self.widget.attach(self._on_page_events, self._on_view, self._on_refused)
+        self.widget.attach(
+            self._on_page_events, self._on_view, self._on_refused, self._on_page_dropped
+        )
 
     # -- the protocol --------------------------------------------------------------------------
 
@@ -215,6 +218,22 @@ class NotebookWidget(BaseWidget):
             self,
             info.get("type"),
             info.get("chars"),
+        )
+
+    def _on_page_dropped(self, info: dict[str, Any]) -> None:
+        """The page had no room for events of ours (queue_limit): log and count them here."""
+        count = info.get("count")
+        if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+            self._on_page_events([info])  # malformed: rejected, logged and counted there
+            return
+        self.dropped_events += count
+        log.warning(
+            "%r: the page dropped %d events (%s, and queue_limit=%d events already wait "
+            "there); emit fewer before a view shows, or raise PyWrySettings.queue_limit",
+            self,
+            count,
+            str(info.get("why") or "no room"),
+            self.app.settings.queue_limit,
         )
 
     def _on_page_events(self, events: list[Any]) -> None:

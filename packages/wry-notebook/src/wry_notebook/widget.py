@@ -12,7 +12,8 @@ Wire (all JSON; see docs/transports/notebook.md):
 - Views announce themselves with ``{"kind": "view", "view": id}`` and leave with
   ``{"kind": "gone", "view": id, "seen": n}`` (n: events of Python's that reached the page;
   a batch's ``first`` is the count sent before it);
-  ``{"kind": "refused", "type", "chars"}`` reports an event too big for one Jupyter message.
+  ``{"kind": "refused", "type", "chars"}`` reports an event too big for one Jupyter message,
+  ``{"kind": "dropped", "count", "why"}`` events of Python's the page had no room to keep.
 
 The model only moves messages; the handle (:mod:`wry_notebook.handle`) owns ordering and routing.
 """
@@ -62,6 +63,8 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     _assets: traitlets.List[Any] = traitlets.List().tag(sync=True)
     #: which channel carries batches in both directions: ``custom`` messages or ``traitlets``.
     _channel = traitlets.Unicode("custom").tag(sync=True)
+    #: most events the page keeps for views not rendered yet (``PyWrySettings.queue_limit``)
+    _queue_limit = traitlets.Int(100_000).tag(sync=True)
     _py_event = traitlets.Dict().tag(sync=True)
     _js_event = traitlets.Dict().tag(sync=True, echo_update=False)
 
@@ -87,6 +90,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self._on_page_events: Callable[[list[Any]], None] = lambda events: None
         self._on_view: Callable[[str, bool, int | None], None] = lambda view, live, seen: None
         self._on_refused: Callable[[dict[str, Any]], None] = lambda info: None
+        self._on_dropped: Callable[[dict[str, Any]], None] = lambda info: None
         self.on_msg(self._handle_custom)
         self.observe(self._handle_js_trait, names="_js_event")
 
@@ -95,11 +99,13 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         on_page_events: Callable[[list[Any]], None],
         on_view: Callable[[str, bool, int | None], None],
         on_refused: Callable[[dict[str, Any]], None],
+        on_dropped: Callable[[dict[str, Any]], None],
     ) -> None:
-        """Route page events, view arrivals/departures and refused events to the handle."""
+        """Route page events, view arrivals/departures, refused and dropped events."""
         self._on_page_events = on_page_events
         self._on_view = on_view
         self._on_refused = on_refused
+        self._on_dropped = on_dropped
 
     def send_batch(self, seq: int, first: int, events_json: str) -> None:
         """Put one batch (already JSON) on the wire through the configured channel.
@@ -143,6 +149,8 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
             self._on_view(str(content.get("view")), kind == "view", seen)
         elif kind == "refused":
             self._on_refused(content)
+        elif kind == "dropped":
+            self._on_dropped(content)
         elif kind != "anywidget-command":  # anywidget's own RPC shares the channel
             self._on_page_events([content])
 

@@ -2,7 +2,9 @@
 // above this file) to an anywidget model. One shared receiver per model fans batches out to
 // every live view; each view has its own bridge whose built-ins act only inside its root.
 
-const MODEL_BUFFER_LIMIT = 100000; // events kept for a view that has not rendered yet
+// Events kept for views that have not rendered (or not joined the page) yet: the model's
+// `_queue_limit`, PyWrySettings.queue_limit, as Python keeps for a view that has not spoken.
+const DEFAULT_QUEUE_LIMIT = 100000;
 const sharedByManager = new WeakMap(); // widget_manager -> Map(model uid -> shared state)
 
 // One page-wide registry (every widget model imports its own copy of this module).
@@ -109,7 +111,8 @@ function sharedState(model, fresh = false) {
   let state = byKey.get(key);
   if (!state || fresh) {
     state = {
-      views: new Set(), buffer: [], lastSeq: 0, dropped: 0, listening: false,
+      model, views: new Set(), buffer: [], lastSeq: 0, listening: false,
+      dropped: 0, // events refused for want of room (each refusal is reported to Python)
       seen: 0, // events Python has sent that reached this page (see sendGone)
       displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
       jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
@@ -132,17 +135,25 @@ function forget(model, state) {
 function fanOut(state, events) {
   if (!events.length) return;
   if (state.views.size === 0) {
-    for (const event of events) state.buffer.push(event);
-    const over = state.buffer.length - MODEL_BUFFER_LIMIT;
-    if (over > 0) {
-      state.buffer.splice(0, over);
-      state.dropped += over;
-      console.error(`[wry] no view is showing this widget: dropped ${state.dropped} oldest events`);
-    }
+    keep(state, state.buffer, events, "no view is showing this widget");
     return;
   }
   state.buffer.length = 0;
   for (const view of state.views) view.deliver(events);
+}
+
+// Queue `events` on `list` up to the queue limit. As Python does for a view that has not
+// spoken (emit() raises QueueFullError), what finds no room is refused, not the older events
+// before it: the console says so and Python logs it and counts it in handle.dropped_events.
+function keep(state, list, events, why) {
+  const limit = Number(state.model.get("_queue_limit")) || DEFAULT_QUEUE_LIMIT;
+  const room = Math.max(0, limit - list.length);
+  for (let i = 0; i < events.length && i < room; i++) list.push(events[i]);
+  const refused = events.length - Math.min(room, events.length);
+  if (refused <= 0) return;
+  state.dropped += refused;
+  console.error(`[wry] ${why}: ${limit} events wait (queue_limit); ${refused} more were dropped`);
+  sendControl(state.model, { kind: "dropped", count: refused, why });
 }
 
 // A view that display() announced gets what waited; so does the first view after all had
@@ -395,7 +406,7 @@ function renderView(model, el) {
   const view = {
     deliver(events) {
       if (live) receive(events);
-      else for (const event of events) early.push(event);
+      else keep(state, early, events, "a view has not joined the page yet");
     },
   };
   takeEarlyBatches(state, early);
@@ -425,16 +436,17 @@ function renderView(model, el) {
     if (state.views.size === 0) state.buffer.length = 0;
     page.views.delete(viewId);
     if (page.current === pywry) page.current = null;
-    sendGone(model, state, viewId);
+    // no `seen`: this page lives on, and its model keeps what comes next for the next view
+    sendControl(model, { kind: "gone", view: viewId });
     if (typeof pywry._destroy === "function") pywry._destroy();
     root.remove();
     return mounted;
   };
 }
 
-// A view leaves saying how many of Python's events reached its page: the kernel may read this
+// A page that goes away says how many of Python's events reached it: the kernel may read this
 // only after a running cell, and what it sent meanwhile went to no page. Once the last view has
-// gone, Python sends those events again, to the next view (a reloaded tab's, say).
+// gone, Python sends those events again, to the next view (the reloaded tab's, say).
 function sendGone(model, state, viewId) {
   sendControl(model, { kind: "gone", view: viewId, seen: state.seen });
 }
