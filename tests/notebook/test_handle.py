@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,7 +26,7 @@ from wry.protocol import PayloadError
 from wry.transport import choose_transport, installed_transports
 from wry.widget import WidgetClosedError
 from wry_notebook import NotebookWidget
-from wry_notebook.outbox import Outbox, QueueFullError, RateBudget
+from wry_notebook.outbox import BUDGET, Outbox, QueueFullError, RateBudget
 
 pytestmark = pytest.mark.notebook
 
@@ -189,6 +190,28 @@ def test_all_widgets_share_one_message_budget() -> None:
         assert done.wait_for(lambda: len(sent) == 20, timeout=10)
     for box in outboxes:
         box.close()
+
+
+def test_many_widgets_share_one_flusher_thread_and_keep_their_order(app: PyWry) -> None:
+    """Bursts of 10 widgets leave in order, and no widget starts a thread of its own."""
+    import threading
+
+    before = set(threading.enumerate())
+    shown = [show(app) for _ in range(10)]
+    for _, comm in shown:
+        view_appears(comm)
+    for i in range(20):
+        for handle, _ in shown:
+            handle.emit("app:n", i)
+    for _, comm in shown:
+        assert comm.wait_for(lambda c=comm: len(c.events()) == 20)  # type: ignore[misc]
+        assert [e["data"] for e in comm.events()] == list(range(20))
+        assert len(comm.batches()) < 20  # the bursts were coalesced
+    started = [t.name for t in set(threading.enumerate()) - before]
+    assert len(started) <= 1, started  # the flusher, unless an earlier test started it
+    pause, deadline = threading.Event(), time.monotonic() + 5
+    while BUDGET.delay() > 0 and time.monotonic() < deadline:  # leave later tests a full budget
+        pause.wait(0.01)
 
 
 def test_large_bursts_are_split_into_bounded_batches(app: PyWry) -> None:

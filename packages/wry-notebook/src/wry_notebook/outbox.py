@@ -10,6 +10,7 @@ has said it is live, events wait here and leave in order when it does.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
@@ -66,6 +67,49 @@ class RateBudget:
 BUDGET = RateBudget()
 
 
+class Flusher:
+    """One thread that sends, for every outbox of the process, the bursts that wait for their time.
+
+    A notebook may hold hundreds of widgets; one thread each would be hundreds of threads,
+    nearly all asleep. An outbox asks to be woken at the time its next batch may leave; this
+    thread wakes it then, and the outbox sends under its own lock, so order is the outbox's.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._due: list[tuple[float, int, Outbox]] = []  # a heap: (when, tie-break, outbox)
+        self._count = 0
+        self._thread: threading.Thread | None = None
+
+    def schedule(self, outbox: Outbox, delay: float) -> None:
+        """Have ``outbox.flush_due()`` called in ``delay`` seconds (from this thread)."""
+        with self._lock:
+            self._count += 1
+            heapq.heappush(self._due, (time.monotonic() + delay, self._count, outbox))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="wry-notebook-flusher", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    self._wake.wait(self._due[0][0] - time.monotonic() if self._due else None)
+                _, _, outbox = heapq.heappop(self._due)
+            try:  # outside our lock: the outbox takes its own, then may schedule again
+                outbox.flush_due()
+            except Exception:  # never let one widget stop the others' bursts
+                log.exception("flushing %s failed", outbox.name)
+
+
+#: The one flusher of the process.
+FLUSHER = Flusher()
+
+
 class OutboxClosedError(RuntimeError):
     """An event was put after the widget closed."""
 
@@ -86,20 +130,21 @@ class Outbox:
         queue_limit: int = 100_000,
         name: str = "widget",
         budget: RateBudget = BUDGET,
+        flusher: Flusher = FLUSHER,
     ) -> None:
         self._deliver = deliver
         self._budget = budget
+        self._flusher = flusher
         self.interval = interval
         self.max_batch_chars = max_batch_chars
         self.queue_limit = queue_limit
         self.name = name
         self._lock = threading.Lock()
-        self._wake = threading.Condition(self._lock)
         self._events: list[str] = []
         self._ready = False
         self._closed = False
         self._last_sent = float("-inf")
-        self._thread: threading.Thread | None = None
+        self._scheduled = False  # the flusher will call flush_due()
         self.seq = 0  # batches delivered so far
         self.events_sent = 0
         # what was sent lately, (index of the first event, events), for requeue_unseen()
@@ -125,9 +170,9 @@ class Outbox:
                 return
             if len(self._events) == 1 and self._due_locked() <= 0:
                 self._send_locked()
-            else:
-                self._ensure_thread_locked()
-                self._wake.notify()
+            elif not self._scheduled:  # the rest of the burst leaves with this event
+                self._scheduled = True
+                self._flusher.schedule(self, self._due_locked())
 
     def set_ready(self, ready: bool) -> None:
         """A view is live (flush what waited, in order) or none is (hold events again)."""
@@ -172,15 +217,30 @@ class Outbox:
             self._events[:0] = again
             return max(0, kept_from - max(seen, 0))
 
+    def flush_due(self) -> None:
+        """Send what waits if its time has come, else ask the flusher again (its thread calls)."""
+        with self._lock:
+            self._scheduled = False
+            if self._closed or not (self._ready and self._events):
+                return  # closed, or held for a view: set_ready() sends it
+            due = self._due_locked()
+            if due > 0:
+                self._scheduled = True
+                self._flusher.schedule(self, due)
+                return
+            try:
+                self._send_locked()
+            except Exception:  # the comm is gone: report; later events try again
+                log.exception("sending a batch of %s failed", self.name)
+
     def close(self) -> None:
-        """Drop what is left (the widget is gone) and stop the flusher thread."""
+        """Drop what is left (the widget is gone)."""
         with self._lock:
             if self._events:
                 log.warning("%s closed with %d undelivered events", self.name, len(self._events))
             self._events.clear()
             self._history.clear()
             self._closed = True
-            self._wake.notify_all()
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -222,25 +282,3 @@ class Outbox:
             _, old = self._history.popleft()
             self._history_events -= len(old)
             self._history_chars -= sum(len(e) for e in old)
-
-    def _ensure_thread_locked(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, name=f"wry-outbox-{self.name}", daemon=True
-            )
-            self._thread.start()
-
-    def _run(self) -> None:
-        with self._lock:
-            while not self._closed:
-                if not (self._ready and self._events):
-                    self._wake.wait()
-                    continue
-                due = self._due_locked()
-                if due > 0:
-                    self._wake.wait(due)
-                    continue
-                try:
-                    self._send_locked()
-                except Exception:  # the comm is gone: report, keep the thread for later events
-                    log.exception("sending a batch of %s failed", self.name)
