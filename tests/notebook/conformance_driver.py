@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from lab import LabPage, with_timeout
@@ -97,11 +98,19 @@ class NotebookDriver(Driver):
         self.count = 0
         self.lab.execute(SETUP)
 
-    def show(self, html: str, **options: Any) -> Session:
+    def show(self, html: str, *, early: Sequence[tuple[str, Any]] = (), **options: Any) -> Session:
+        """Show ``html`` in a new cell; ``early`` events are emitted by that cell after show()."""
         self.count += 1
         label = options.pop("label", None) or f"conf-{self.count}"
+        options.setdefault("height", 200)
+        kwargs = "".join(f", {name}={value!r}" for name, value in options.items())
+        emits = "".join(
+            f"_handles[{label!r}].emit({event_type!r}, _json.loads({json.dumps(data)!r}))\n"
+            for event_type, data in early
+        )
         code = (
-            f"_handles[{label!r}] = _app.show({html!r}, label={label!r}, height=200)\n"
+            f"_handles[{label!r}] = _app.show({html!r}, label={label!r}{kwargs})\n"
+            f"{emits}"
             f"_ready_{self.count} = []\n"
             f"_handles[{label!r}].on('pywry:ready', lambda d, t, l: _ready_{self.count}.append(1))"
         )

@@ -19,14 +19,21 @@ import pytest
 
 from wry.testing.driver import Driver, Session
 
+#: ``window.<name>_<label>``: a per-page JS list (notebook pages hold many widgets)
+PER_PAGE = "window[{name!r} + pywry.label]"
+
 __all__ = [
     "session",
     "test_builtin_inject_and_remove_css",
     "test_builtin_set_content_and_style",
     "test_builtin_theme",
+    "test_callback_can_emit_back_to_its_page",
+    "test_close_reports_window_closed_once",
     "test_closed_widget_refuses_display",
     "test_closed_widget_refuses_emits",
     "test_confirm_round_trip",
+    "test_events_emitted_before_the_page_is_up_reach_its_handlers",
+    "test_events_emitted_right_after_update_reach_the_new_content",
     "test_js_emit_reaches_python_callback",
     "test_js_non_finite_numbers_arrive_as_none",
     "test_order_js_to_python",
@@ -37,6 +44,7 @@ __all__ = [
     "test_raising_callback_is_isolated",
     "test_ready_fires_after_update",
     "test_seed_notification_mixin",
+    "test_theme_given_to_show_survives_update",
     "test_toast_appears",
     "test_update_replaces_content_and_keeps_bridge",
     "test_wildcards_both_ways",
@@ -298,3 +306,84 @@ def test_closed_widget_refuses_display(session: Session) -> None:
         "    result = str(exc)\n"
     )
     assert "is closed" in raised
+
+
+def _collector(name: str, event_type: str) -> str:
+    """A content script that collects ``event_type`` data in a per-page list called ``name``."""
+    target = PER_PAGE.format(name=name)
+    return f"<script>{target} = []; pywry.on({event_type!r}, d => {target}.push(d));</script>"
+
+
+def test_events_emitted_before_the_page_is_up_reach_its_handlers(wry_driver: Driver) -> None:
+    """``emit()`` right after ``show()``: the content's handlers and the built-ins get it all."""
+    early: list[tuple[str, Any]] = [("app:early", i) for i in range(3)]
+    early.append(("pywry:set-content", {"id": "spot", "text": "set early"}))
+    s = wry_driver.show("<p id='spot'>-</p>" + _collector("__early_", "app:early"), early=early)
+    try:
+        s.wait_js(f"{PER_PAGE.format(name='__early_')}.length === 3")
+        assert s.js(PER_PAGE.format(name="__early_")) == [0, 1, 2]
+        assert s.js("root.querySelector('#spot').textContent") == "set early"
+    finally:
+        with contextlib.suppress(Exception):
+            s.close()
+
+
+def test_events_emitted_right_after_update_reach_the_new_content(session: Session) -> None:
+    """``update()`` then ``emit()`` without waiting: the new content's handlers hear it."""
+    new_content = "<p id='next'>next</p>" + _collector("__next_", "app:next")
+    session.python(
+        f"handle.update({new_content!r})\n"
+        "handle.emit('app:next', 1)\n"
+        "handle.emit('pywry:set-content', {'id': 'next', 'text': 'set'})\n"
+        "handle.emit('app:next', 2)\n"
+    )
+    target = PER_PAGE.format(name="__next_")
+    session.wait_js(f"({target} || []).length === 2")
+    assert session.js(target) == [1, 2]
+    assert session.js("root.querySelector('#next').textContent") == "set"
+
+
+def test_callback_can_emit_back_to_its_page(session: Session) -> None:
+    """A callback that answers with ``handle.emit`` reaches the page, in order."""
+    listen(session, "app:pong")
+    session.python(
+        "def pong(data, event_type, label):\n"
+        "    handle.emit('app:pong', {'got': data, 'label': label})\n"
+        "handle.on('app:ping', pong)\n"
+    )
+    session.js("(pywry.emit('app:ping', 'é🎉'), pywry.emit('app:ping', 2), true)")
+    session.wait_js("window.__got['app:pong'].length === 2")
+    assert [d for d, _ in got(session, "app:pong")] == [
+        {"got": "é🎉", "label": session.label},
+        {"got": 2, "label": session.label},
+    ]
+
+
+def test_theme_given_to_show_survives_update(wry_driver: Driver) -> None:
+    """``show(theme=)`` is the page's theme; a later theme change is kept by ``update()``."""
+    s = wry_driver.show(PAGE, theme="light")
+    theme_root = "(root.documentElement || root)"
+    try:
+        assert s.js(f"{theme_root}.classList.contains('pywry-theme-light')")
+        assert not s.js(f"{theme_root}.classList.contains('pywry-theme-dark')")
+        s.emit("pywry:update-theme", {"theme": "dark"})
+        s.record("pywry:ready")
+        s.update("<p id='after'>after</p>")
+        s.wait_recorded("pywry:ready")
+        assert s.js(f"{theme_root}.classList.contains('pywry-theme-dark')")
+        assert not s.js(f"{theme_root}.classList.contains('pywry-theme-light')")
+    finally:
+        with contextlib.suppress(Exception):
+            s.close()
+
+
+def test_close_reports_window_closed_once(session: Session) -> None:
+    """``close()`` (twice) tells ``window:closed`` listeners once; the app forgets the widget."""
+    session.record("window:closed")
+    state = session.python(
+        "handle.close()\nhandle.close()\nresult = [handle.closed, handle in app.widgets()]\n"
+    )
+    assert state == [True, False]
+    (event,) = session.wait_recorded("window:closed")
+    assert event["data"]["label"] == session.label
+    assert session.recorded("window:closed") == [event]

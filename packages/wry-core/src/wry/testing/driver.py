@@ -12,6 +12,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from wry.app import PyWry
@@ -88,8 +89,13 @@ class Driver(ABC):
     name: str
 
     @abstractmethod
-    def show(self, html: str, **options: Any) -> Session:
-        """Show ``html`` and return a session once the page reported ``pywry:ready``."""
+    def show(self, html: str, *, early: Sequence[tuple[str, Any]] = (), **options: Any) -> Session:
+        """Show ``html`` and return a session once the page reported ``pywry:ready``.
+
+        ``early`` events are emitted right after ``app.show()`` returns, before any client
+        has loaded the page: users emit at once, so every transport must keep them.
+        ``options`` go to ``app.show()``.
+        """
 
     def close(self) -> None:  # noqa: B027  (optional)
         """Release everything the driver started."""
@@ -146,11 +152,13 @@ class LocalDriver(Driver):
         self.name = name
         self.app = app if app is not None else PyWry(transport=name)
 
-    def show(self, html: str, **options: Any) -> Session:
+    def show(self, html: str, *, early: Sequence[tuple[str, Any]] = (), **options: Any) -> Session:
         ready = threading.Event()
         label = options.pop("label", None) or f"t-{time.monotonic_ns()}"
         self.app.on("pywry:ready", lambda d, t, lab: ready.set(), label=label)
         handle = self.app.show(html, label=label, **options)
+        for event_type, data in early:
+            handle.emit(event_type, data)
         self.attach(handle)
         if not ready.wait(30):
             raise TimeoutError(f"{self.name}: page {handle.label!r} never reported pywry:ready")
