@@ -249,3 +249,20 @@ def test_single_window_mode_runs_only_the_latest_shows_callbacks(
         handle.dispatch_from_page(event, {})
     assert got == ["handle.on", "app.on", "click 2", "only 2"]
     app.destroy()
+
+
+@pytest.mark.parametrize("theme", ["purple", "Dark", '"><script>alert(1)</script>'])
+def test_show_refuses_a_theme_no_page_knows(
+    app: PyWry, recording: RecordingTransport, theme: str
+) -> None:
+    """The page would log the theme as unknown and show none: say so at the call instead."""
+    with pytest.raises(ValueError, match="theme must be 'dark', 'light' or 'system'"):
+        app.show("<p>x</p>", theme=theme)
+    assert recording.created == []
+
+
+@pytest.mark.parametrize("theme", ["dark", "light", "system"])
+def test_show_and_update_theme_take_every_theme_the_bridge_knows(app: PyWry, theme: str) -> None:
+    handle = app.show("<p>x</p>", theme=theme)
+    handle.update_theme(theme)  # type: ignore[arg-type]
+    assert handle.sent[-1] == {"type": "pywry:update-theme", "data": {"theme": theme}}  # type: ignore[attr-defined]

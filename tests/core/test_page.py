@@ -64,3 +64,11 @@ def test_an_end_tag_in_any_case_stays_inside_the_style(tmp_path: Path) -> None:
     hostile = [t for t in page.text["style"] if "p::after" in t]
     assert [t.replace("<\\/", "</") for t in hostile] == [css_file.read_text(), HOSTILE_CSS]
     assert "img" not in page.tags
+
+
+def test_a_system_theme_leaves_the_class_to_the_bridge() -> None:
+    """``system`` is resolved in the page (prefers-color-scheme): no ``pywry-theme-system``."""
+    page = render_page(HtmlContent(html="<p>x</p>"), label="t", theme="system", bridge_html="")
+    assert "pywry-theme-" not in page
+    dark = render_page(HtmlContent(html="<p>x</p>"), label="t", theme="dark", bridge_html="")
+    assert '<html class="pywry-theme-dark"' in dark

@@ -41,7 +41,7 @@ def test_comma_lists_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_errors_name_field_and_allowed_values(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(ValidationError, match=r"theme[\s\S]*'dark' or 'light'"):
+    with pytest.raises(ValidationError, match=r"theme[\s\S]*'dark', 'light' or 'system'"):
         PyWrySettings(theme="blue")  # type: ignore[arg-type]
     monkeypatch.setenv("WRY_WIDTH", "huge")
     with pytest.raises(ValidationError, match="width"):

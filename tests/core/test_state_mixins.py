@@ -69,7 +69,7 @@ def test_builtin_methods_validate_arguments(app: PyWry) -> None:
         h.set_content(text="x")
     with pytest.raises(ValueError, match="exactly one of html= or text="):
         h.set_content(id="a")
-    with pytest.raises(ValueError, match="'dark' or 'light'"):
+    with pytest.raises(ValueError, match="'dark', 'light' or 'system'"):
         h.update_theme("blue")
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from wry.callbacks import ANY, CallbackRegistry
-from wry.models import Callback, HtmlContent, MenuConfig, check_label
+from wry.models import Callback, HtmlContent, MenuConfig, check_label, check_theme
 from wry.transport import ShowOptions, Transport, choose_transport
 from wry.window_manager import NewWindowMode, WindowMode
 
@@ -95,6 +95,8 @@ class PyWry:
         ``label`` names the handle in URLs and callbacks, so it must pass ``check_label``.
         """
         content = HtmlContent.of(content)
+        if theme:
+            check_theme(theme)
         label_given = bool(label)  # "" too: no label given
         label = check_label(label) if label else new_label()
         chosen = choose_transport(transport or self.transport, self.settings.transport).transport

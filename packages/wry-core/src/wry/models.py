@@ -53,6 +53,17 @@ def check_label(label: str) -> str:
     return label
 
 
+#: Themes a page knows; ``system`` is the browser's prefers-color-scheme, resolved in the page.
+THEMES = ("dark", "light", "system")
+
+
+def check_theme(theme: str) -> str:
+    """Return ``theme`` or raise ValueError: the page would only log an unknown one."""
+    if theme not in THEMES:
+        raise ValueError(f"theme must be 'dark', 'light' or 'system', not {theme!r}")
+    return theme
+
+
 @dataclass
 class HtmlContent:
     """Page content: HTML (fragment or full document) plus CSS and scripts to include.

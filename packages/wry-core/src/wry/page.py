@@ -108,7 +108,8 @@ def render_page(
         head.append(script_tag(content.init_script, "wry-init-script"))
     tail = [*scripts, script_tag("pywry._contentLoaded();")]
     html = content.html
-    theme_class = f"pywry-theme-{theme}"
+    # "system" is resolved by the bridge from prefers-color-scheme: no class of its own
+    theme_class = f' class="pywry-theme-{theme}"' if theme in ("dark", "light") else ""
     if is_full_document(html):
         head_html = "\n".join(head + css)
         m = _HEAD_OPEN.search(html)
@@ -123,7 +124,7 @@ def render_page(
         return html[:at] + "\n".join(tail) + html[at:]
     page_title = html_lib.escape(content.title or title)
     return (
-        f'<!doctype html>\n<html class="{theme_class}" data-wry-label="{html_lib.escape(label)}">'
+        f'<!doctype html>\n<html{theme_class} data-wry-label="{html_lib.escape(label)}">'
         f"<head><title>{page_title}</title>{''.join(head + css)}</head>"
         f"<body><div data-wry-content>{html}</div>{''.join(tail)}</body></html>"
     )

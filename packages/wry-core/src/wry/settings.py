@@ -35,7 +35,9 @@ class PyWrySettings(BaseSettings):
     transport: str | None = Field(
         None, description="Force a transport: native, notebook, iframe or a plugin's name."
     )
-    theme: Literal["dark", "light"] = Field("dark", description="Initial page theme.")
+    theme: Literal["dark", "light", "system"] = Field(
+        "dark", description="Initial page theme: dark, light or system (prefers-color-scheme)."
+    )
     title: str = Field("wry", description="Default window title.")
     width: int = Field(800, ge=100, le=16384, description="Default window width (px).")
     height: int = Field(600, ge=100, le=16384, description="Default window height (px).")

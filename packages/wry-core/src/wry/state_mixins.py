@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from wry.models import check_theme
+
 
 class EmittingWidget:
     """Anything with ``emit(event_type, data)``; wrapping a handle forwards to it."""
@@ -82,7 +84,7 @@ class ContentMixin(EmittingWidget):
         text: str | None = None,
         selector: str | None = None,
     ) -> None:
-        """Set the HTML or text of the element with ``id`` (or the first match of ``selector``)."""
+        """Set the HTML or text of the element with ``id`` (or of every match of ``selector``)."""
         if (id is None) == (selector is None):
             raise ValueError("set_content needs exactly one of id= or selector=")
         if (html is None) == (text is None):
@@ -115,10 +117,9 @@ class CssMixin(EmittingWidget):
 class ThemeMixin(EmittingWidget):
     """Switch between dark and light (``pywry:update-theme``)."""
 
-    def update_theme(self, theme: Literal["dark", "light"]) -> None:
-        """Apply ``theme`` to the page."""
-        if theme not in ("dark", "light"):
-            raise ValueError(f"theme must be 'dark' or 'light', not {theme!r}")
+    def update_theme(self, theme: Literal["dark", "light", "system"]) -> None:
+        """Apply ``theme`` to the page (``system``: the browser's prefers-color-scheme)."""
+        check_theme(theme)
         self.emit("pywry:update-theme", {"theme": theme})
 
 

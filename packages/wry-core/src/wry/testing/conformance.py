@@ -44,6 +44,7 @@ __all__ = [
     "test_raising_callback_is_isolated",
     "test_ready_fires_after_update",
     "test_seed_notification_mixin",
+    "test_system_theme_given_to_show_resolves_in_the_page",
     "test_theme_given_to_show_survives_update",
     "test_toast_appears",
     "test_update_replaces_content_and_keeps_bridge",
@@ -372,6 +373,21 @@ def test_theme_given_to_show_survives_update(wry_driver: Driver) -> None:
         s.wait_recorded("pywry:ready")
         assert s.js(f"{theme_root}.classList.contains('pywry-theme-dark')")
         assert not s.js(f"{theme_root}.classList.contains('pywry-theme-light')")
+    finally:
+        with contextlib.suppress(Exception):
+            s.close()
+
+
+def test_system_theme_given_to_show_resolves_in_the_page(wry_driver: Driver) -> None:
+    """``show(theme="system")`` is the browser's colour scheme: one theme class, dark or light."""
+    s = wry_driver.show(PAGE, theme="system")
+    try:
+        classes = s.js(
+            "Array.from((root.documentElement || root).classList)"
+            ".filter(c => c.startsWith('pywry-theme-'))"
+        )
+        scheme = s.js("matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'")
+        assert classes == [f"pywry-theme-{scheme}"]
     finally:
         with contextlib.suppress(Exception):
             s.close()
