@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from typing import Any
 
@@ -151,3 +152,12 @@ def test_many_event_names_keep_routing_and_the_lookup_memo_bounded() -> None:
         assert reg.dispatch("other", name, None) == 0
     assert [t for _, t, _ in seen] == names
     assert len(reg._state[1]) <= MEMO_SIZE
+
+
+def test_sys_exit_on_the_main_thread_of_a_script_still_ends_it() -> None:
+    """Only transports' threads and kernels ignore it; a plain program's main thread exits."""
+    reg = CallbackRegistry()
+    reg.register("w", "app:quit", lambda d, t, lab: sys.exit(3))
+    with pytest.raises(SystemExit):
+        reg.dispatch("w", "app:quit", None)
+    assert reg.errors == 0

@@ -25,6 +25,13 @@ MEMO_SIZE = 4096
 Entry = tuple[str, str, Callback]
 
 
+def _exit_ends_the_program() -> bool:
+    """Whether a callback's ``sys.exit()`` may go on: on the main thread of a plain program."""
+    from wry.transport import in_jupyter_kernel
+
+    return threading.current_thread() is threading.main_thread() and not in_jupyter_kernel()
+
+
 class CallbackRegistry:
     """Thread-safe map of ``(label, event_type)`` to callbacks ``cb(data, event_type, label)``."""
 
@@ -112,14 +119,16 @@ class CallbackRegistry:
                 self.errors += 1
                 log.exception("callback %r for %r in %r raised", entry[2], event_type, label)
             except SystemExit:
-                if threading.current_thread() is threading.main_thread():
+                if _exit_ends_the_program():
                     raise
-                # elsewhere it would silently end the transport's thread, and every page with it
+                # elsewhere it would silently end the transport's thread, and every page with
+                # it; in a kernel it would end the kernel (notebook callbacks run on its main
+                # thread), where a cell's sys.exit() ends nothing
                 self.errors += 1
                 log.error(
                     "callback %r for %r in %r called sys.exit(), which ends no program from "
-                    "a transport's thread: ignored. Close the widgets (app.destroy()) so that "
-                    "app.block() returns, and exit from there",
+                    "a transport's thread or a Jupyter kernel: ignored. Close the widgets "
+                    "(app.destroy()) so that app.block() returns, and exit from there",
                     entry[2],
                     event_type,
                     label,

@@ -27,6 +27,7 @@ __all__ = [
     "test_builtin_inject_and_remove_css",
     "test_builtin_set_content_and_style",
     "test_builtin_theme",
+    "test_callback_calling_sys_exit_leaves_the_page_working",
     "test_callback_can_emit_back_to_its_page",
     "test_close_reports_window_closed_once",
     "test_closed_widget_refuses_display",
@@ -280,6 +281,18 @@ def test_raising_callback_is_isolated(session: Session) -> None:
     session.record("app:boom")
     session.js("(pywry.emit('app:boom', 1), pywry.emit('app:boom', 2), true)")
     assert [e["data"] for e in session.wait_recorded("app:boom", 2)] == [1, 2]
+
+
+def test_callback_calling_sys_exit_leaves_the_page_working(session: Session) -> None:
+    """``sys.exit()`` in a callback is an error like any other: it ends no transport."""
+    session.python("import sys\nhandle.on('app:quit', lambda d, t, l: sys.exit(0))\n")
+    session.record("app:after")
+    session.js("(pywry.emit('app:quit', 1), pywry.emit('app:after', 2), true)")
+    assert [e["data"] for e in session.wait_recorded("app:after")] == [2]
+    listen(session, "app:still")
+    session.emit("app:still", 3)
+    session.wait_js("window.__got['app:still'].length === 1")
+    assert session.python("result = handle.closed") is False
 
 
 def test_closed_widget_refuses_emits(session: Session) -> None:
