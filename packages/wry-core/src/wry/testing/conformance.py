@@ -37,6 +37,7 @@ __all__ = [
     "test_events_emitted_right_after_update_reach_the_new_content",
     "test_js_emit_reaches_python_callback",
     "test_js_non_finite_numbers_arrive_as_none",
+    "test_large_unicode_payload_crosses_both_ways",
     "test_order_js_to_python",
     "test_order_python_to_js",
     "test_page_cannot_report_lifecycle_events",
@@ -149,6 +150,26 @@ def test_payload_types_survive_both_ways(session: Session) -> None:
     session.js("(window.__got['p:echo'].forEach(([d]) => pywry.emit('p:back', d)), true)")
     back = session.wait_recorded("p:back", len(PAYLOADS), timeout=60)
     assert [e["data"] for e in back] == PAYLOADS
+
+
+def test_large_unicode_payload_crosses_both_ways(session: Session) -> None:
+    """5 MB of mixed-width text (below every transport's 10 MiB message limit), both ways.
+
+    Python makes and checks the payload itself, so only a verdict crosses the driver.
+    """
+    listen(session, "p:big")
+    listen(session, "p:big-same")
+    session.python(
+        "big = {'text': 'a\u00e9\u20ac\U0001f389' * 500_000, 'n': list(range(1000))}\n"
+        "handle.on('p:big-back', lambda d, t, l: handle.emit('p:big-same', d == big))\n"
+        "handle.emit('p:big', big)\n"
+    )
+    session.wait_js("window.__got['p:big'].length === 1", timeout=60)
+    # JS counts UTF-16 units: the emoji is two of them
+    assert session.js("window.__got['p:big'][0][0].text.length") == 2_500_000
+    session.js("(pywry.emit('p:big-back', window.__got['p:big'][0][0]), true)")
+    session.wait_js("window.__got['p:big-same'].length === 1", timeout=60)
+    assert got(session, "p:big-same") == [[True, "p:big-same"]]
 
 
 def test_js_non_finite_numbers_arrive_as_none(session: Session) -> None:
