@@ -26,8 +26,9 @@ def installed(node: ast.Import | ast.ImportFrom) -> bool:
 
 def test_settings_reference_lists_every_field() -> None:
     text = (DOCS / "settings.md").read_text()
-    for name in PyWrySettings.model_fields:
-        assert f"| `{name}` | `WRY_{name.upper()}` |" in text, name
+    for name, field in PyWrySettings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        assert f"| `{name}` | `WRY_{name.upper()}` | `{default!r}` |" in text, name
 
 
 @pytest.mark.parametrize("block", all_blocks(), ids=lambda b: f"{b.doc}#{b.index}")
