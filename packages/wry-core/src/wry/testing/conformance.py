@@ -35,6 +35,7 @@ __all__ = [
     "test_confirm_round_trip",
     "test_events_emitted_before_the_page_is_up_reach_its_handlers",
     "test_events_emitted_right_after_update_reach_the_new_content",
+    "test_js_api_is_the_seeds_on_every_transport",
     "test_js_emit_reaches_python_callback",
     "test_js_non_finite_numbers_arrive_as_none",
     "test_large_unicode_payload_crosses_both_ways",
@@ -96,6 +97,31 @@ def test_python_emit_reaches_js_handler(session: Session) -> None:
     session.emit("app:pong", {"ok": True})
     session.wait_js("window.__got['app:pong'].length === 1")
     assert got(session, "app:pong") == [[{"ok": True}, "app:pong"]]
+
+
+def test_js_api_is_the_seeds_on_every_transport(session: Session) -> None:
+    """``_fire``/``dispatch``/``_trigger`` act locally, ``result`` reaches Python, ``off`` works."""
+    missing = session.js(
+        "['emit', 'on', 'off', '_trigger', 'dispatch', '_fire', 'result']"
+        ".filter(n => typeof pywry[n] !== 'function')"
+    )
+    assert missing == []
+    assert session.js("pywry.label") == session.label
+    listen(session, "app:local")
+    session.record("app:local")
+    session.js(
+        "(pywry._fire('app:local', 1), pywry.dispatch('app:local', 2),"
+        " pywry._trigger('app:local', 3), true)"
+    )
+    assert [d for d, _ in got(session, "app:local")] == [1, 2, 3]
+    session.record("pywry:result")
+    session.js(
+        "(window.__offed = 0, pywry.on('app:off', () => window.__offed++), pywry.off('app:off'),"
+        " pywry._fire('app:off', 1), pywry.result({v: 'é'}), true)"
+    )
+    assert session.wait_recorded("pywry:result")[0]["data"] == {"v": "é"}
+    assert session.js("window.__offed") == 0
+    assert session.recorded("app:local") == []  # local dispatch never went to Python
 
 
 def test_wildcards_both_ways(session: Session) -> None:
