@@ -69,9 +69,9 @@ STILL_THERE_CHECKS_S = (0.1, 0.5, 2.0)
 #: The same once the page ran pywry:refresh or pywry:navigate: not sooner, so the document
 #: has surely started to leave (beforeunload) if it is going to.
 LEAVING_CHECKS_S = (0.5, 2.0)
-#: After a load check sent a window to its page again: for this long, a second load of that
-#: page is WebKit beginning the load asked for first, late, and is refused (see
-#: ``_late_first_load``).
+#: After a load check sent a window to its page again (under another URL, see ``_again_url``):
+#: for this long, a load of the URL it was first sent to is WebKit beginning that first load,
+#: late, and is refused (see ``_late_first_load``).
 LATE_LOAD_S = 3.0
 #: Events held for one window whose page is not listening yet: this many maximal lines' worth.
 BACKLOG_LINES = 4
@@ -168,9 +168,13 @@ class HostWindow:
     app: str | None = None  # the parent's app that opened it (menus_host: app-wide menus)
     started: bool = False  # WebKit has begun a load: a new window's first may begin late
     deferred: str | None = None  # a navigate asked for before that, sent once it has
-    resent: str | None = None  # the page a load check sent it to again (see _late_first_load)
-    resent_begun: bool = False  # ... and a load of it has begun since
-    resent_until: float = 0.0  # time.monotonic() after which no load counts as the late one
+    sent_to: str = ""  # the URL the host last sent it to (load checks may resend it)
+    asked: set[str] = field(default_factory=set)  # sent_to and the URLs it was resent to
+    resends: int = 0  # times a load check sent it to its page again since
+    begun: str | None = None  # the last of ``asked`` whose load WebKit began (on_navigation)
+    begun_up: bool = False  # ... and its page has said hello since
+    superseded: set[str] = field(default_factory=set)  # URLs a load check replaced
+    superseded_until: float = 0.0  # time.monotonic() after which no load counts as the late one
 
 
 class Output:
@@ -456,8 +460,10 @@ class HostApp:
     def _watch_load(self, window: HostWindow, url: str, attempt: int = 0) -> None:
         """Check, later, that ``window`` is loading ``url``; send it there again if not."""
         if attempt == 0:
-            window.loading = url
             self._expect_navigation(window)
+            with window.lock:
+                window.loading, window.sent_to, window.resends = url, url, 0
+                window.asked = {url}
         if attempt < len(LOAD_CHECKS_S):
             timer = threading.Timer(
                 LOAD_CHECKS_S[attempt], self._check_load, (window, url, attempt)
@@ -481,22 +487,42 @@ class HostApp:
             if current and not window.started:  # begun unseen (no hello: a foreign page)
                 self._load_started(window)
             ours = url.startswith(self._base_url)
-            if current == "" or (ours and current != url):
+            with window.lock:
+                # WebKit reports no URL until a load commits: one it has begun is on its way
+                stalled = window.begun != url and (current == "" or (ours and current != url))
+                if stalled:
+                    url = self._send_again(window, url, ours)
+            if stalled:
                 level = logging.INFO if attempt < 2 else logging.WARNING
                 log.log(
                     level,
-                    "window %s is not loading %s (at %r): loading it again",
+                    "window %s is not loading its page (at %r): sent to %s",
                     window.tauri_label,
-                    url,
                     current,
+                    url,
                 )
-                with window.lock:
-                    window.resent, window.resent_begun = url, False
-                    window.resent_until = time.monotonic() + LATE_LOAD_S
                 window.native.navigate(url)
             self._watch_load(window, url, attempt + 1)
         except Exception:
             log.exception("checking that window %s loads failed", window.tauri_label)
+
+    def _send_again(self, window: HostWindow, url: str, ours: bool) -> str:
+        """Where a load check sends a window that is not loading ``url`` (lock held).
+
+        One of our pages goes to another URL for the same page (``_again_url``): WebKit may
+        still begin the load of ``url`` late, and that load, not a reload the page asks for
+        itself, is then refused (``_late_first_load``). A foreign URL is sent as it is: it has
+        no bridge whose events a second load could lose.
+        """
+        if not ours:
+            return url
+        window.resends += 1
+        again = _again_url(window.sent_to, window.resends)
+        window.asked.add(again)
+        window.superseded.add(url)
+        window.superseded_until = time.monotonic() + LATE_LOAD_S
+        window.loading = again
+        return again
 
     def _add_warm_window(self) -> None:
         with self._lock:
@@ -510,7 +536,7 @@ class HostApp:
         # A new page may be loading: hold emits until its adapter attaches, or until the page
         # that listened says it is still there (the navigation was a frame's inside it).
         window = self._by_tauri.get(tauri_label)
-        if window is not None and self._late_first_load(window, target):
+        if window is not None and self._late_first_load(window, str(target)):
             return False
         if window is not None and not window.started:
             self._load_started(window)
@@ -520,30 +546,32 @@ class HostApp:
         return True
 
     def _late_first_load(self, window: HostWindow, target: str) -> bool:
-        """Whether ``target`` is the load of its page asked for before a load check resent it.
+        """Whether ``target`` is the load a load check gave up on, begun late (refused then).
 
         WebKit may begin a new window's first load only after the check sent the window to
         its page again: the page then loads twice, and the second load replaced the first
         once it was up, with the events it had been sent (and ``pywry:ready`` fired twice).
-        After a resend, the first load of the page goes; a second one, soon after, is refused.
+        The check sends the window to another URL for the page, so that late load is told
+        apart by its URL: a ``location.reload()`` of the page goes to the URL it has. A late
+        load that begins while the page's own load (or reload) is under way ends that one, so
+        the refusal asks for it again.
         """
         with window.lock:
-            if window.resent is None:
+            late = target in window.superseded and time.monotonic() <= window.superseded_until
+            if not late:
+                if target in window.asked:
+                    window.begun, window.begun_up = target, False
                 return False
-            if target != window.resent or time.monotonic() > window.resent_until:
-                window.resent = None  # sent elsewhere, or too late to be that load
-                return False
-            if not window.resent_begun:
-                window.resent_begun = True
-                return False
-            window.resent = None
-        log.info("window %s: a second load of %s refused", window.tauri_label, target)
+            again = window.begun if not window.begun_up else None
+        log.info("window %s: the late first load of %s refused", window.tauri_label, target)
+        if again is not None:
+            self._tasks.put(lambda: window.native.navigate(again))
         return True
 
     def _expect_navigation(self, window: HostWindow) -> None:
         """The host sends the window somewhere (again) itself: no load is a late first one."""
         with window.lock:
-            window.resent = None
+            window.superseded.clear()
 
     def _load_started(self, window: HostWindow) -> None:
         """WebKit has begun a load in ``window``: a navigate held until then may go now."""
@@ -559,7 +587,7 @@ class HostApp:
             if url is None:
                 return
             window.attached, window.listening_doc, window.loading = False, None, None
-            window.resent = None
+            window.superseded.clear()
         try:
             window.native.navigate(url)
         except Exception:
@@ -821,7 +849,7 @@ class HostApp:
             self._emit_now(window, batch)
             return
         now, rest = split
-        window.resent = None  # the page reloads or navigates: no late first load
+        window.superseded.clear()  # the page reloads or navigates: no late first load
         self._emit_now(window, now)
         window.attached = False
         if rest is not None:
@@ -999,6 +1027,8 @@ class HostApp:
                         self._start_sending(window)
                     return
                 window.doc = doc if isinstance(doc, str) else None
+                if url is not None and url == window.begun:
+                    window.begun_up = True
                 first = not window.started
                 up = url is not None and url == window.loading
                 if up:
@@ -1097,6 +1127,19 @@ def _merge_batches(batches: list[str]) -> str:
     """Join JSON array texts into one array, in order, without decoding them."""
     inner = [b.strip()[1:-1].strip() for b in batches]
     return "[" + ",".join(part for part in inner if part) + "]"
+
+
+def _again_url(url: str, resend: int) -> str:
+    """The URL of resend number ``resend`` of our page ``url``: the same page, another URL.
+
+    The first adds an empty query, or an empty parameter to the query there is
+    (``location.search`` unchanged); a rare second one, a parameter of its own, so no two
+    loads asked for share a URL. A ``#fragment`` stays last.
+    """
+    address, hash_mark, fragment = url.partition("#")
+    extra = "" if resend == 1 else f"wry-load={resend}"
+    separator = "&" if "?" in address else "?"
+    return f"{address}{separator}{extra}{hash_mark}{fragment}"
 
 
 def _absolute_url(args: list[Any]) -> str:
