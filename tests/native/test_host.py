@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from native_helpers import WAIT_S, Recorder, XDisplay, descendants, wait_until
+from native_helpers import (
+    WAIT_S,
+    Recorder,
+    XDisplay,
+    descendants,
+    start_openbox,
+    start_xvfb,
+    wait_until,
+)
 
 from wry import HtmlContent, PyWry, PyWrySettings, WidgetClosedError
 from wry.protocol import PayloadError, encode_event
@@ -457,6 +465,49 @@ def test_a_page_may_reload_itself_right_after_the_host_sent_it_there_again(
         finally:
             rt.stop()
     assert resent, "no window was sent to its page again: the test proved nothing"
+
+
+def test_a_window_waiting_for_its_frame_holds_up_no_other_window(x_display: XDisplay) -> None:
+    """An app started before the window manager (a session's autostart, say).
+
+    ``center()`` and the geometry getters of a window shown a moment ago wait, up to 2 s, for
+    its frame. That wait held the host's command thread: another window's events waited
+    behind it. And once one wait had timed out, no window was waited for again in that host:
+    a window shown after the window manager had started answered ``outer_size`` 0x0.
+    """
+    xvfb, name = start_xvfb()  # no window manager yet
+    display = XDisplay(name)
+    openbox = None
+    rt = NativeRuntime(PyWrySettings(warm_windows=1), env={"DISPLAY": name}).start()
+    try:
+        echo = open_window(rt, "other", ECHO)
+
+        def warm() -> bool:
+            return bool(rt.request("list_windows", {})["loaded"] == 1)
+
+        wait_until(warm, "a warm window")  # a pool window has no frame until it is shown
+        open_window(rt, "unframed", "<p>unframed</p>", width=400, height=300)
+        center = rt.call("window_call", {"label": "unframed", "method": "center", "args": []})
+        title = rt.call("window_get", {"label": "unframed", "name": "title"})
+        rt.request("emit", {"label": "other", "event": "echo", "payload": 1})
+        assert echo.recorder.wait_for("echoed") == [1]
+        assert not center.done(), "the other window's event waited for the frame"
+        assert not title.done(), "a call overtook an earlier one to the same window"
+        assert center.result(WAIT_S) is None  # no window manager: given up after 2 s
+        assert title.result(WAIT_S) == "unframed"
+
+        openbox = start_openbox(display)
+        wait_until(warm, "a warm window")
+        open_window(rt, "framed", "<p>framed</p>", width=400, height=300)
+        size = {"label": "framed", "name": "outer_size"}
+        outer = rt.request("window_get", size)  # at once: it waits for the frame
+        assert outer["width"] >= 400 and outer["height"] > 300, outer
+    finally:
+        rt.stop()
+        for proc in (openbox, xvfb):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
 
 
 WEDGED_CHILD = (

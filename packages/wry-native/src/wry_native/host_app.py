@@ -27,9 +27,10 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,10 @@ BACKLOG_LINES = 4
 #: Built-in events after which the page leaves (the bridge reloads or navigates): what
 #: follows them in a batch waits for the next page. Looked for as text before any decoding.
 LEAVING_EVENTS = ('"pywry:refresh"', '"pywry:navigate"')
+
+#: Actions that carry events to a page: they keep their place among the window's emits and
+#: never queue behind a window-control call waiting in the window's lane (``_in_lane``).
+PAGE_ACTIONS = frozenset({"emit", "eval_js", "probe_js", "set_content", "set_theme"})
 
 #: Page command that answers ``probe_js``.
 CMD_PROBE = "wry_probe"
@@ -219,6 +224,8 @@ class HostApp:
         self._exiting = False
         self.exit_code = 0
         self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        #: Per user label: commands waiting behind a call that waits for the window's frame.
+        self._lanes: dict[str, _Lane] = {}
         self.commands: dict[str, Command] = {
             "create": self.cmd_create,
             "emit": self.cmd_emit,
@@ -383,12 +390,69 @@ class HostApp:
             if handler is None:
                 known = ", ".join(sorted(self.commands))
                 raise wire.WireError(f"unknown action {message['action']!r}; known: {known}")
-            result = handler(message)
+        except Exception as exc:
+            self.out.write(wire.reply_line(request_id, error=_describe(exc)))
+            return
+        if not self._queue_behind(message, handler):
+            self._answer(request_id, partial(handler, message))
+
+    def _answer(self, request_id: Any, run: Callable[[], Any]) -> None:
+        """Run a command and reply with its result or its error."""
+        try:
+            result = run()
         except Exception as exc:
             self.out.write(wire.reply_line(request_id, error=_describe(exc)))
             return
         if request_id is not None and result is not DEFERRED:
             self.out.write(wire.reply_line(request_id, result))
+
+    # -- lanes: a window's calls that wait for its frame hold up no other window -----------------
+
+    def _queue_behind(self, message: dict[str, Any], handler: Command) -> bool:
+        """Queue a command for a window whose lane is busy, after what waits there.
+
+        Window-control calls for that window keep their order; page events do not wait.
+        """
+        label = message.get("label")
+        if not isinstance(label, str) or message["action"] in PAGE_ACTIONS:
+            return False
+        with self._lock:
+            lane = self._lanes.get(label)
+            if lane is None or lane.thread is threading.current_thread():
+                return False
+            run = partial(handler, message)
+            lane.jobs.append(partial(self._answer, message.get("request_id"), run))
+        return True
+
+    def _in_lane(self, label: str, message: dict[str, Any], run: Callable[[], Any]) -> Any:
+        """Run ``run`` on window ``label``'s own thread (it may wait for the window manager).
+
+        Replies later (DEFERRED); the window's next calls queue behind it (``_queue_behind``).
+        Already on that thread, it runs at once.
+        """
+        job = partial(self._answer, message.get("request_id"), run)
+        with self._lock:
+            lane = self._lanes.get(label)
+            if lane is not None:
+                if lane.thread is threading.current_thread():
+                    return run()
+                lane.jobs.append(job)
+                return DEFERRED
+            lane = self._lanes[label] = _Lane(deque([job]))
+            lane.thread = threading.Thread(
+                target=self._run_lane, args=(label, lane), name=f"wry-lane-{label}", daemon=True
+            )
+        lane.thread.start()
+        return DEFERRED
+
+    def _run_lane(self, label: str, lane: _Lane) -> None:
+        while True:
+            with self._lock:
+                if not lane.jobs:
+                    del self._lanes[label]
+                    return
+                job = lane.jobs.popleft()
+            job()
 
     # -- windows ---------------------------------------------------------------------------------
 
@@ -777,7 +841,11 @@ class HostApp:
         """Read one window property (``name``) through the window-control table."""
         window = self.window(message["label"])
         self._reveal(window)  # what the parent reads is the window it asked for: a shown one
-        return window_control.get(window.native, str(message["name"]), window.state)
+        name = str(message["name"])
+        run = partial(window_control.get, window.native, name, window.state)
+        if window_control.would_wait(window.native, name, window.state):
+            return self._in_lane(message["label"], message, run)
+        return run()
 
     def cmd_window_call(self, message: dict[str, Any]) -> Any:
         """Call one window method (``method``, ``args``) through the window-control table."""
@@ -791,7 +859,10 @@ class HostApp:
         else:
             self._reveal(window)
         if method not in ("navigate", "reload"):
-            return window_control.call(window.native, method, args, window.state)
+            run = partial(window_control.call, window.native, method, args, window.state)
+            if window_control.would_wait(window.native, method, window.state):
+                return self._in_lane(message["label"], message, run)
+            return run()
         self._expect_navigation(window)  # a reload of the page is no late first load
         # Now, not when Tauri reports the navigation: an emit in between would reach the page
         # that is leaving; and that page can no longer claim to be the one that listens.
@@ -1082,6 +1153,14 @@ class HostApp:
             else:
                 kept.append(event)
         return json.dumps(kept, ensure_ascii=False)
+
+
+@dataclass
+class _Lane:
+    """One window's commands run in order on a thread of their own."""
+
+    jobs: deque[Callable[[], None]]
+    thread: threading.Thread | None = None
 
 
 def _batch_text(events: list[Any]) -> str:

@@ -20,10 +20,29 @@ State = dict[str, Any]
 
 #: How long a call waits at most for a window shown a moment ago to get its frame (see
 #: ``wait_framed``): a window manager frames it in tens of milliseconds, a second or more
-#: when WebKit is starting; without one it never happens, and after one such wait the host
-#: stops waiting.
+#: when WebKit is starting; without one it never happens. The host runs such a call on a
+#: thread of the window's own (``HostApp._in_lane``): other windows never wait for it.
 FRAME_WAIT_S = 2.0
-_no_frames: list[bool] = []  # one wait timed out: no window manager frames windows here
+#: Waits that timed out, with no window framed yet, after which the host takes it that no
+#: window manager runs and stops waiting (until a window turns out framed after all).
+NO_WM_AFTER = 2
+#: The getters and methods that wait for the frame.
+FRAMED_GETTERS = frozenset({"inner_size", "outer_size", "inner_position", "outer_position"})
+FRAMED_METHODS = frozenset({"center"})
+
+
+class _Frames:
+    """What the host has learnt about frames: whether a window manager seems to run."""
+
+    def __init__(self) -> None:
+        self.seen = False  # some window got its frame: a window manager runs
+        self.timeouts = 0  # waits that gave up
+
+    def worth_waiting(self) -> bool:
+        return self.seen or self.timeouts < NO_WM_AFTER
+
+
+_frames = _Frames()
 
 
 def logical_size(width: float, height: float) -> Any:
@@ -46,6 +65,19 @@ def _position(value: Any) -> dict[str, int]:
     return {"x": int(x), "y": int(y)}
 
 
+def would_wait(window: WebviewWindow, name: str, state: State) -> bool:
+    """Whether getter or method ``name`` would wait for the window's frame now."""
+    if name not in FRAMED_GETTERS and name not in FRAMED_METHODS:
+        return False
+    if state.get("framed") or not window.is_visible():
+        return False
+    if _framed_size(window):
+        _frames.seen = True
+        state["framed"] = True
+        return False
+    return _frames.worth_waiting()
+
+
 def wait_framed(window: WebviewWindow, state: State) -> None:
     """Wait, once per window and briefly, until a window just shown has its frame.
 
@@ -53,17 +85,21 @@ def wait_framed(window: WebviewWindow, state: State) -> None:
     new window) and a pool window's inner size as the pool's: ``center()`` would centre the
     window's corner, not the window, and the geometry getters would answer what the window is
     not. A window created visible is mapped only when its page is up, so this is the common
-    case right after ``show()``. Without a window manager the outer size stays 0x0: the
-    first wait gives up after ``FRAME_WAIT_S``, and none is tried after it.
+    case right after ``show()``. A wait gives up after ``FRAME_WAIT_S`` (that window is not
+    waited for again). Without a window manager no window is ever framed: once
+    ``NO_WM_AFTER`` waits gave up and no window was framed, windows are only looked at, not
+    waited for, until one turns out framed (a window manager that started late).
     """
-    if state.get("framed") or _no_frames or not window.is_visible():
+    if not would_wait(window, "center", state):
         return
     deadline = time.monotonic() + FRAME_WAIT_S
     while not _framed_size(window):
         if time.monotonic() > deadline:
-            _no_frames.append(True)
+            _frames.timeouts += 1
             break
         threading.Event().wait(0.01)
+    else:
+        _frames.seen = True
     state["framed"] = True
 
 
