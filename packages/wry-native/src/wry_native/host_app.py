@@ -626,11 +626,26 @@ class HostApp:
                 if target in window.asked:
                     window.begun, window.begun_up = target, False
                 return False
-            again = window.begun if not window.begun_up else None
+            interrupted = window.begun if not window.begun_up else None
         log.info("window %s: the late first load of %s refused", window.tauri_label, target)
-        if again is not None:
-            self._tasks.put(lambda: window.native.navigate(again))
+        if interrupted is not None:
+            self._tasks.put(lambda: self._load_again(window, interrupted))
         return True
+
+    def _load_again(self, window: HostWindow, url: str) -> None:
+        """Ask again for the load of ``url`` a refused late load ended, if still wanted.
+
+        Not if the window came up meanwhile, or was sent elsewhere (``proxy.navigate()``).
+        """
+        with window.lock:
+            wanted = (
+                bool(window.superseded)
+                and url in window.asked
+                and window.begun == url
+                and not window.begun_up
+            )
+        if wanted:
+            window.native.navigate(url)
 
     def _expect_navigation(self, window: HostWindow) -> None:
         """The host sends the window somewhere (again) itself: no load is a late first one."""
