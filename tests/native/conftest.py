@@ -50,7 +50,7 @@ def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay]:
             pytest.fail(f"{tool} is missing: apt-get install xvfb openbox xdotool x11-utils dbus")
     xvfb, name = start_xvfb()
     display = XDisplay(name)
-    openbox = start_openbox(display)
+    openbox = display.window_manager = start_openbox(display)
     previous = os.environ.get("DISPLAY")
     saved = {var: os.environ.get(var) for var in ("DBUS_SESSION_BUS_ADDRESS", "NO_AT_BRIDGE")}
     os.environ["DISPLAY"] = name

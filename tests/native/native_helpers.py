@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,17 @@ class XDisplay:
     """The running test display."""
 
     name: str
+    window_manager: subprocess.Popen[bytes] | None = None
+
+    @contextlib.contextmanager
+    def window_manager_paused(self) -> Iterator[None]:
+        """Stop the window manager meanwhile: what a window asks of it waits (a busy WM)."""
+        assert self.window_manager is not None, "no window manager runs on this display"
+        self.window_manager.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            self.window_manager.send_signal(signal.SIGCONT)
 
     def run(self, *argv: str) -> str:
         """Run an X tool against this display and return its stdout."""

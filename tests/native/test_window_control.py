@@ -145,6 +145,27 @@ def test_fullscreen_reports_the_real_state(
     assert "FULLSCREEN" not in x_display.net_wm_state(xid)
 
 
+def test_is_fullscreen_stays_true_until_the_window_manager_lets_go(
+    window: tuple[NativeWindowHandle, str], x_display: XDisplay
+) -> None:
+    """Tauri answers False as soon as leaving fullscreen is asked: ``is_fullscreen`` did too,
+    while the window still covered the screen, and a test that then looked at X raced the
+    window manager (openbox usually acts within the getter's round trip)."""
+    handle, title = window
+    proxy = handle.proxy
+    xid = x_display.window_id(title)
+    proxy.set_fullscreen(True)
+    settled(lambda: proxy.is_fullscreen, True, "is_fullscreen")
+    with x_display.window_manager_paused():
+        proxy.set_fullscreen(False)
+        assert "_NET_WM_STATE_FULLSCREEN" in x_display.net_wm_state(xid)
+        assert proxy.is_fullscreen is True, "not fullscreen, says the getter; X says it is"
+    settled(lambda: proxy.is_fullscreen, False, "is_fullscreen")
+    assert "FULLSCREEN" not in x_display.net_wm_state(xid)
+    geo = x_display.geometry(xid)
+    assert (geo["width"], geo["height"]) == (480, 360)
+
+
 def test_appearance(window: tuple[NativeWindowHandle, str], x_display: XDisplay) -> None:
     handle, title = window
     proxy = handle.proxy

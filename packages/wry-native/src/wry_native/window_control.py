@@ -120,22 +120,36 @@ def _framed_size(window: WebviewWindow) -> bool:
     return 0 < inner_width <= outer_width and 0 < inner_height <= outer_height
 
 
-def really_fullscreen(window: WebviewWindow) -> bool:
-    """Fullscreen as the user sees it: Tauri says so *and* the window covers its monitor."""
-    if not window.is_fullscreen():
+def really_fullscreen(window: WebviewWindow, state: State) -> bool:
+    """Fullscreen as the user sees it: asked for, and the window covers its monitor.
+
+    Tauri answers what was asked last: True where no window manager acted on it, and False
+    as soon as leaving is asked, while the window manager has not let go yet. So the window
+    must cover its monitor; and for ``FRAME_WAIT_S`` after leaving was asked, one that still
+    covers it is still fullscreen.
+    """
+    leaving = time.monotonic() < state.get("leaving_fullscreen_until", 0.0)
+    asked = window.is_fullscreen()
+    if not asked and not leaving:
         return False
     monitor = window.current_monitor()
     if monitor is None:
-        return True
+        return asked
     width, height = window.outer_size()
     mon_width, mon_height = monitor.size
     return (int(width), int(height)) == (int(mon_width), int(mon_height))
 
 
+def _set_fullscreen(window: WebviewWindow, args: list[Any], state: State) -> None:
+    on = bool(args[0])
+    window.set_fullscreen(on)
+    state["leaving_fullscreen_until"] = 0.0 if on else time.monotonic() + FRAME_WAIT_S
+
+
 GETTERS: dict[str, Callable[[WebviewWindow, State], Any]] = {
     "is_maximized": lambda w, s: w.is_maximized(),
     "is_minimized": lambda w, s: w.is_minimized(),
-    "is_fullscreen": lambda w, s: really_fullscreen(w),
+    "is_fullscreen": really_fullscreen,
     "is_focused": lambda w, s: w.is_focused(),
     "is_visible": lambda w, s: w.is_visible(),
     "is_decorated": lambda w, s: w.is_decorated(),
@@ -218,7 +232,7 @@ METHODS: dict[str, Callable[[WebviewWindow, list[Any], State], Any]] = {
     "unmaximize": _no_args("unmaximize"),
     "minimize": _no_args("minimize"),
     "unminimize": _no_args("unminimize"),
-    "set_fullscreen": _one_arg("set_fullscreen", bool),
+    "set_fullscreen": _set_fullscreen,
     "set_focus": _set_focus,
     "show": _no_args("show"),
     "hide": _no_args("hide"),
