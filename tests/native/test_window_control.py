@@ -92,6 +92,24 @@ def test_size_position_limits_and_center(
     wait_until(centred, "the window to be centred on the 1280x800 screen")
 
 
+def test_a_size_that_is_not_positive_is_refused(
+    window: tuple[NativeWindowHandle, str], app: PyWry
+) -> None:
+    """GTK ignores such a size with a warning on stderr: set_size(0, 0) seemed to work and
+    changed nothing, and show(width=-5) opened an 800x600 window."""
+    handle, _ = window
+    proxy = handle.proxy
+    size = tuple(proxy.inner_size)
+    for width, height in ((0, 0), (-5, 300)):
+        with pytest.raises(NativeCallError, match="a window size must be positive"):
+            handle.set_size(width, height)
+    with pytest.raises(NativeCallError, match="a window size must be positive"):
+        proxy.set_min_size(300, -1)
+    with pytest.raises(NativeCallError, match="a window size must be positive"):
+        app.show("<p>never</p>", width=-5, height=300)
+    assert tuple(proxy.inner_size) == size
+
+
 def test_maximize_and_unmaximize(
     window: tuple[NativeWindowHandle, str], x_display: XDisplay
 ) -> None:

@@ -694,7 +694,9 @@ class HostApp:
             if label in self._windows:
                 raise ValueError(f"a window labelled {label!r} already exists")
         title = str(message.get("title") or "wry")
-        width, height = float(message.get("width") or 800), float(message.get("height") or 600)
+        width, height = window_control.positive_size(
+            message.get("width") or 800, message.get("height") or 600
+        )
         visible = bool(message.get("visible", True))
         key = f"p/{label}.html"
         url = message.get("url")

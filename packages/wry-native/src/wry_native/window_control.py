@@ -8,6 +8,7 @@ effect; there is no zoom getter), the host answers from real geometry or from wh
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -45,9 +46,21 @@ class _Frames:
 _frames = _Frames()
 
 
+def positive_size(width: Any, height: Any) -> tuple[float, float]:
+    """A window size as numbers; raises unless both are positive and finite.
+
+    GTK ignores a size that is not positive (it only prints a warning): the call would
+    seem to work and change nothing.
+    """
+    size = (float(width), float(height))
+    if not all(math.isfinite(v) and v > 0 for v in size):
+        raise ValueError(f"a window size must be positive, not {width!r} x {height!r}")
+    return size
+
+
 def logical_size(width: float, height: float) -> Any:
-    """A Tauri logical size."""
-    return Size.Logical((float(width), float(height)))
+    """A Tauri logical size (positive: see ``positive_size``)."""
+    return Size.Logical(positive_size(width, height))
 
 
 def _framed(window: WebviewWindow, state: State) -> WebviewWindow:
