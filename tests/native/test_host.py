@@ -458,7 +458,9 @@ def test_a_page_may_reload_itself_right_after_the_host_sent_it_there_again(
                 stub.recorder.wait_for("pywry:ready")
             for stub in stubs:
                 url = rt.request("window_get", {"label": stub.label, "name": "url"})
-                resent += not url.endswith(f"{stub.label}.html")
+                assert url == f"tauri://localhost/p/{stub.label}.html"  # what the host asked
+                href = rt.request("probe_js", {"label": stub.label, "expression": "location.href"})
+                resent += href != url  # the page sees the resend's URL
                 rt.request("probe_js", {"label": stub.label, "expression": "location.reload()"})
             for stub in stubs:
                 stub.recorder.wait_for("pywry:ready", 2)  # the reload the page asked for

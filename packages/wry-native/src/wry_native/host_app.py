@@ -859,10 +859,21 @@ class HostApp:
         window = self.window(message["label"])
         self._reveal(window)  # what the parent reads is the window it asked for: a shown one
         name = str(message["name"])
+        if name == "url":
+            return self._url_asked(window, window_control.get(window.native, name, window.state))
         run = partial(window_control.get, window.native, name, window.state)
         if window_control.would_wait(window.native, name, window.state):
             return self._in_lane(message["label"], message, run)
         return run()
+
+    def _url_asked(self, window: HostWindow, url: str) -> str:
+        """The URL the window was sent to, for the one a load check sent it to instead.
+
+        The page itself sees the resend's URL (``_again_url``); the parent, what it asked.
+        """
+        with window.lock:
+            resent = url != window.sent_to and url in window.asked
+            return window.sent_to if resent else url
 
     def cmd_window_call(self, message: dict[str, Any]) -> Any:
         """Call one window method (``method``, ``args``) through the window-control table."""
