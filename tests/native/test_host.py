@@ -159,6 +159,14 @@ def test_malformed_and_oversize_lines_get_clear_errors(runtime: NativeRuntime) -
         runtime.request("fly", {})
     with pytest.raises(NativeCallError, match="missing field 'label'"):
         runtime.request("close", {})
+    # a lone surrogate (Python str can hold one, UTF-8 cannot): named, not "codec can't encode"
+    lone = r"lone surrogate \(\\ud800, in '<p>half \\ud800 pair</p>'"
+    with pytest.raises(NativeCallError, match=lone):
+        runtime.request("create", {"label": "half", "page": "<p>half \ud800 pair</p>"})
+    with pytest.raises(NativeCallError, match=r"lone surrogate \(\\udc00, in 'a\\udc00'"):
+        runtime.request("create", {"label": "half", "page": "<p>ok</p>", "title": "a\udc00"})
+    # the pool window it would have taken is not lost (it stayed "closing" and unused)
+    wait_until(lambda: runtime.request("list_windows", {})["closing"] == 0, "nothing closing")
     assert runtime.request("ping", {})["pid"] == runtime.pid  # the child survived all of it
     # a request the child would refuse for its length fails at once, not after a timeout
     open_window(runtime, "big", ECHO)

@@ -694,6 +694,7 @@ class HostApp:
             if label in self._windows:
                 raise ValueError(f"a window labelled {label!r} already exists")
         title = str(message.get("title") or "wry")
+        title.encode("utf-8")  # a lone surrogate fails here, before a pool window is taken
         width, height = window_control.positive_size(
             message.get("width") or 800, message.get("height") or 600
         )
@@ -1272,6 +1273,13 @@ def _discard_line(stream: Any, chunk: int = 1 << 20) -> int:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         return f"missing field {exc.args[0]!r}"
+    if isinstance(exc, UnicodeEncodeError) and isinstance(exc.object, str):
+        # a lone surrogate in a page or a title: Python's own message names neither
+        unit, near = exc.object[exc.start], exc.object[max(0, exc.start - 20) : exc.end + 20]
+        return (
+            f"text with a lone surrogate (\\u{ord(unit):04x}, in {near!r}) cannot be shown: "
+            "UTF-8, and so the window, cannot hold it"
+        )
     return str(exc) or type(exc).__name__
 
 
