@@ -10,8 +10,9 @@ Wire (all JSON; see docs/transports/notebook.md):
   ``_js_event`` traitlet (a single ``{type, data}`` or ``{"events": [...]}``).
 - Python announces each ``display()`` with ``{"kind": "display"}`` (just before it).
 - Views announce themselves with ``{"kind": "view", "view": id}`` and leave with
-  ``{"kind": "gone", "view": id, "seen": n}`` (n: events of Python's that reached the page;
-  a batch's ``first`` is the count sent before it);
+  ``{"kind": "gone", "view": id, "seen": n}`` (n: events of Python's that reached a view of
+  the page; a batch's ``first`` is the count sent before it); a leaving page sends it with
+  ``view: ""`` for a model it holds no view of;
   ``{"kind": "refused", "type", "chars"}`` reports an event too big for one Jupyter message,
   ``{"kind": "dropped", "count", "why"}`` events of Python's the page had no room to keep.
 

@@ -9,6 +9,8 @@ const sharedByManager = new WeakMap(); // widget_manager -> Map(model uid -> sha
 
 // One page-wide registry (every widget model imports its own copy of this module).
 const page = globalThis.__wryNotebook || (globalThis.__wryNotebook = { views: new Map(), current: null });
+// Every model state of the page, with views or not: a leaving page reports them all (see sendGone).
+page.states = page.states || new Set();
 
 // Content scripts see their own view's `pywry` and `root`: classic scripts are wrapped in a
 // block that binds both lexically (closures keep them), so two widgets, or two views of one
@@ -80,12 +82,17 @@ function installGlobalPywry() {
 }
 
 // A tab that closes or reloads never disposes its views: tell Python they are gone, so its
-// events wait for the next view (the reopened notebook's) instead of going to no page.
+// events wait for the next view (the reopened notebook's) instead of going to no page. A model
+// with no view here is reported too: the events it holds for a view that has not rendered (or
+// after its output was cleared) would otherwise go with the page, unseen and unreported.
 function installLeaveNotice() {
   if (page.leaveNoticeInstalled) return;
   page.leaveNoticeInstalled = true;
   globalThis.addEventListener("pagehide", () => {
     for (const [viewId, view] of page.views) sendGone(view.model, view.state, viewId);
+    for (const state of page.states) {
+      if (state.views.size === 0) sendGone(state.model, state, "");
+    }
   });
   globalThis.addEventListener("pageshow", (event) => {
     if (!event.persisted) return; // back from the back/forward cache: the views live again
@@ -113,11 +120,13 @@ function sharedState(model, fresh = false) {
     state = {
       model, views: new Set(), buffer: [], lastSeq: 0, listening: false,
       dropped: 0, // events refused for want of room (each refusal is reported to Python)
-      seen: 0, // events Python has sent that reached this page (see sendGone)
+      seen: 0, // events of Python's handed to a view here, or meant for none (see sendGone)
+      bufferFirst: 0, // Python's index of buffer[0] (events wait there for a view)
       displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
       jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
     };
     byKey.set(key, state);
+    page.states.add(state);
   }
   return state;
 }
@@ -125,6 +134,7 @@ function sharedState(model, fresh = false) {
 function forget(model, state) {
   const byKey = sharedByManager.get(model.widget_manager || sharedByManager);
   if (byKey && byKey.get(modelKey(model)) === state) byKey.delete(modelKey(model));
+  page.states.delete(state);
 }
 
 // Batches that arrive while no view exists wait in `buffer` for the views Python announced
@@ -132,14 +142,25 @@ function forget(model, state) {
 // renders): each announced view gets them when it renders. Once the last announced view has
 // rendered, a batch reaches a live view, or the last view goes, no view needs them any more:
 // a view displayed later (another cell, much later) starts with the events after it.
-function fanOut(state, events) {
+// `end` is Python's count of events sent up to the last of `events` (undefined for a hand-set
+// `_py_event`, which Python does not count).
+function fanOut(state, events, end) {
   if (!events.length) return;
   if (state.views.size === 0) {
+    if (state.buffer.length === 0 && end !== undefined) state.bufferFirst = end - events.length;
     keep(state, state.buffer, events, "no view is showing this widget");
     return;
   }
-  state.buffer.length = 0;
+  clearBuffer(state);
+  if (end !== undefined) state.seen = end;
   for (const view of state.views) view.deliver(events);
+}
+
+// The buffer's events went to the views that wanted them (or to none, by design): a page that
+// leaves from now on does not ask for them again.
+function clearBuffer(state) {
+  if (state.buffer.length) state.seen = Math.max(state.seen, state.bufferFirst + state.buffer.length);
+  state.buffer.length = 0;
 }
 
 // Queue `events` on `list` up to the queue limit. As Python does for a view that has not
@@ -163,7 +184,7 @@ function takeEarlyBatches(state, early) {
   const announced = state.displays > 0;
   if (announced || state.views.size === 0) for (const event of state.buffer) early.push(event);
   if (announced) state.displays -= 1;
-  if (state.displays === 0) state.buffer.length = 0;
+  if (state.displays === 0) clearBuffer(state);
 }
 
 function acceptBatch(state, message) {
@@ -176,8 +197,7 @@ function acceptBatch(state, message) {
   let events = message.events;
   if (typeof events === "string") events = JSON.parse(events);
   if (!Array.isArray(events)) events = [];
-  if (typeof message.first === "number") state.seen = message.first + events.length;
-  fanOut(state, events);
+  fanOut(state, events, typeof message.first === "number" ? message.first + events.length : undefined);
 }
 
 function listen(model, state) {
@@ -433,7 +453,7 @@ function renderView(model, el) {
   return () => {
     attached.cancel();
     state.views.delete(view);
-    if (state.views.size === 0) state.buffer.length = 0;
+    if (state.views.size === 0) clearBuffer(state);
     page.views.delete(viewId);
     if (page.current === pywry) page.current = null;
     // no `seen`: this page lives on, and its model keeps what comes next for the next view
@@ -444,11 +464,13 @@ function renderView(model, el) {
   };
 }
 
-// A page that goes away says how many of Python's events reached it: the kernel may read this
-// only after a running cell, and what it sent meanwhile went to no page. Once the last view has
-// gone, Python sends those events again, to the next view (the reloaded tab's, say).
+// A page that goes away says how many of Python's events reached a view here: the kernel may
+// read this only after a running cell, and what it sent meanwhile went to no page. Events still
+// waiting in the buffer for a view count as unseen. Once the last view has gone, Python sends
+// the unseen ones again, to the next view (the reloaded tab's, say).
 function sendGone(model, state, viewId) {
-  sendControl(model, { kind: "gone", view: viewId, seen: state.seen });
+  const seen = state.buffer.length ? state.bufferFirst : state.seen;
+  sendControl(model, { kind: "gone", view: viewId, seen });
 }
 
 function sendControl(model, message) {
@@ -463,6 +485,7 @@ export default {
   initialize({ model }) {
     const state = sharedState(model, true);
     listen(model, state);
+    installLeaveNotice(); // before any view: what waits for one must not leave unreported
     return () => forget(model, state);
   },
   render({ model, el }) {
