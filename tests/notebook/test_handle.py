@@ -256,6 +256,41 @@ def test_events_sent_after_the_last_view_left_unnoticed_are_sent_to_the_next_vie
     assert handle.dropped_events == 0
 
 
+def sent_one_batch_each(handle: NotebookWidget, comm: RecordingComm, count: int) -> None:
+    """A view ``a`` appears, then events 0..count-1 leave, one batch each."""
+    view_appears(comm, "a")
+    for i in range(count):
+        handle.emit("app:n", i)
+        handle.flush()
+
+
+def test_two_pages_leaving_resend_only_what_reached_no_view_of_either(app: PyWry) -> None:
+    """Two tabs on one notebook leave during a running cell: the kernel reads both notices
+    after it. The events the first tab showed are not sent again because the second tab,
+    which held them for no view (its output cleared), reported fewer."""
+    handle, comm = show(app)
+    sent_one_batch_each(handle, comm, 6)
+    comm.custom_from_front_end({"kind": "gone", "view": "a", "seen": 4})  # tab A showed 0..3
+    comm.custom_from_front_end({"kind": "gone", "view": "", "seen": 1})  # tab B held 1.. for none
+    view_appears(comm, "c")
+    assert [e["data"] for e in comm.events()][6:] == [4, 5]  # each event once
+    assert handle.dropped_events == 0
+
+
+def test_a_second_leave_notice_after_the_resend_neither_resends_nor_counts_losses(
+    app: PyWry, caplog: pytest.LogCaptureFixture
+) -> None:
+    handle, comm = show(app)
+    sent_one_batch_each(handle, comm, 3)
+    with caplog.at_level(logging.WARNING, logger="wry.notebook"):
+        comm.custom_from_front_end({"kind": "gone", "view": "a", "seen": 2})
+        comm.custom_from_front_end({"kind": "gone", "view": "", "seen": 2})  # another tab's
+    view_appears(comm, "b")
+    assert [e["data"] for e in comm.events()][3:] == [2]
+    assert handle.dropped_events == 0
+    assert "lost" not in caplog.text
+
+
 @pytest.fixture
 def limited(
     comms: list[RecordingComm],

@@ -68,6 +68,8 @@ class NotebookWidget(BaseWidget):
         self._view_expected = False
         self._displayed_in: str | int | None = None  # the request that displayed it last
         self.dropped_events = 0  # events that could reach no view and were lost (logged)
+        # the most events any leaving page said reached its views (see _on_view)
+        self._seen_most = 0
         self.widget.attach(
             self._on_page_events, self._on_view, self._on_refused, self._on_page_dropped
         )
@@ -194,8 +196,13 @@ class NotebookWidget(BaseWidget):
             if self.closed:
                 return
             self._outbox.set_ready(bool(self._views))
-            if not live and not self._views and seen is not None:
-                self._requeue_unseen(seen)
+            if not live and seen is not None:
+                # Tabs on one notebook leave one after the other, each saying how far it got.
+                # Every page receives every batch, so what any of them showed reached a view:
+                # only what is past the furthest of them reached none and is sent again.
+                self._seen_most = max(self._seen_most, seen)
+                if not self._views:
+                    self._requeue_unseen(self._seen_most)
 
     def _requeue_unseen(self, seen: int) -> None:
         """The last view left having received ``seen`` events: the rest wait for the next view."""

@@ -151,6 +151,8 @@ class Outbox:
         self._history: deque[tuple[int, list[str]]] = deque()
         self._history_events = 0
         self._history_chars = 0
+        # events before this index were seen, sent again or counted lost by requeue_unseen()
+        self._resolved = 0
 
     # -- producers -----------------------------------------------------------------------------
 
@@ -205,17 +207,20 @@ class Outbox:
         page (a running cell keeps the kernel from reading the page's leave notice, and
         events go on leaving meanwhile) and now waits for the next view. Only the last
         ``queue_limit`` events (at most ``HISTORY_CHARS`` of JSON) are kept for this; returns
-        how many older ones are lost.
+        how many older ones are lost. Events already sent again (or counted lost) by an
+        earlier call are left alone: several pages may each report when they leave.
         """
         with self._lock:
+            start = max(seen, self._resolved, 0)
             again: list[str] = []
             kept_from = self.events_sent - self._history_events
             for first, events in self._history:
-                again.extend(events[max(0, seen - first) :])
+                again.extend(events[max(0, start - first) :])
             self._history.clear()
             self._history_events = self._history_chars = 0
             self._events[:0] = again
-            return max(0, kept_from - max(seen, 0))
+            self._resolved = self.events_sent
+            return max(0, kept_from - start)
 
     def flush_due(self) -> None:
         """Send what waits if its time has come, else ask the flusher again (its thread calls)."""
