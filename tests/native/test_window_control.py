@@ -402,3 +402,39 @@ def test_screenshot_shows_the_content(app: PyWry, x_display: XDisplay, recorder:
 
         wait_until(lambda: pixels() == ((200, 30, 60), (20, 180, 90)), "the page's colours")
     handle.close()
+
+
+def test_a_maximized_window_asked_to_leave_a_fullscreen_it_never_entered_is_not_fullscreen(
+    window: tuple[NativeWindowHandle, str], x_display: XDisplay
+) -> None:
+    """A maximized window covers the screen; set_fullscreen(False) on it moved nothing, yet
+    is_fullscreen answered True for 2 s, taking the maximized frame for a fullscreen one."""
+    handle, title = window
+    proxy = handle.proxy
+    xid = x_display.window_id(title)
+    handle.maximize()
+    settled(lambda: proxy.is_maximized, True, "is_maximized")
+    # maximized, its frame covers the screen (the window manager may resize it after)
+    settled(lambda: tuple(proxy.outer_size), (1280, 800), "outer_size")
+    proxy.set_fullscreen(False)
+    assert "FULLSCREEN" not in x_display.net_wm_state(xid)
+    assert proxy.is_fullscreen is False
+
+
+def test_a_window_back_from_fullscreen_to_maximized_is_not_fullscreen(
+    window: tuple[NativeWindowHandle, str], x_display: XDisplay
+) -> None:
+    """Once the window manager let go, a window that went back to maximized covered the
+    screen with its frame: is_fullscreen said True until 2 s after leaving was asked."""
+    handle, title = window
+    proxy = handle.proxy
+    xid = x_display.window_id(title)
+    handle.maximize()
+    settled(lambda: proxy.is_maximized, True, "is_maximized")
+    proxy.set_fullscreen(True)
+    settled(lambda: proxy.is_fullscreen, True, "is_fullscreen")
+    proxy.set_fullscreen(False)
+    wait_until(lambda: "FULLSCREEN" not in x_display.net_wm_state(xid), "fullscreen to end in X")
+    wait_until(lambda: tuple(proxy.inner_size) != (1280, 800), "the frame to come back")
+    settled(lambda: proxy.is_maximized, True, "is_maximized")
+    assert proxy.is_fullscreen is False

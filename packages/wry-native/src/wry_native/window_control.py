@@ -134,12 +134,13 @@ def _framed_size(window: WebviewWindow) -> bool:
 
 
 def really_fullscreen(window: WebviewWindow, state: State) -> bool:
-    """Fullscreen as the user sees it: asked for, and the window covers its monitor.
+    """Fullscreen as the user sees it: asked for, and the window's page covers its monitor.
 
     Tauri answers what was asked last: True where no window manager acted on it, and False
-    as soon as leaving is asked, while the window manager has not let go yet. So the window
-    must cover its monitor; and for ``FRAME_WAIT_S`` after leaving was asked, one that still
-    covers it is still fullscreen.
+    as soon as leaving is asked, while the window manager has not let go yet. So the page
+    (the inner size: a fullscreen window has no frame) must cover the monitor; and for
+    ``FRAME_WAIT_S`` after a fullscreen window was asked to leave, one that still covers it
+    is still fullscreen. A maximized window's frame covers the monitor too, not its page.
     """
     leaving = time.monotonic() < state.get("leaving_fullscreen_until", 0.0)
     asked = window.is_fullscreen()
@@ -148,15 +149,20 @@ def really_fullscreen(window: WebviewWindow, state: State) -> bool:
     monitor = window.current_monitor()
     if monitor is None:
         return asked
-    width, height = window.outer_size()
+    width, height = window.inner_size()
     mon_width, mon_height = monitor.size
     return (int(width), int(height)) == (int(mon_width), int(mon_height))
 
 
 def _set_fullscreen(window: WebviewWindow, args: list[Any], state: State) -> None:
     on = bool(args[0])
+    # only a window that was fullscreen (or still leaving it) has a window manager to wait for
+    was = window.is_fullscreen() or time.monotonic() < state.get("leaving_fullscreen_until", 0.0)
     window.set_fullscreen(on)
-    state["leaving_fullscreen_until"] = 0.0 if on else time.monotonic() + FRAME_WAIT_S
+    if on or not was:
+        state["leaving_fullscreen_until"] = 0.0
+    else:
+        state["leaving_fullscreen_until"] = time.monotonic() + FRAME_WAIT_S
 
 
 GETTERS: dict[str, Callable[[WebviewWindow, State], Any]] = {
