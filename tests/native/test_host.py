@@ -477,6 +477,50 @@ def test_a_page_may_reload_itself_right_after_the_host_sent_it_there_again(
     assert resent, "no window was sent to its page again: the test proved nothing"
 
 
+@contextlib.contextmanager
+def busy_cpus(count: int = 2) -> Iterator[None]:
+    """Keep the CPUs busy: WebKit then begins new windows' loads late, as on a loaded machine."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def test_a_navigate_sent_while_a_new_window_comes_up_is_not_undone_by_its_late_first_load(
+    x_display: XDisplay,
+) -> None:
+    """A window shown on a fresh host, and sent elsewhere at once, on a busy machine.
+
+    The load check sent it to its page again; WebKit then began that resend, the user's
+    navigation, and the late first load of the page, in that order, within a few ms. The
+    user's navigation had cleared what the host knew of the late load: the page load won and
+    the window stayed at its page (half the time under load). Then, refused, the late load
+    was taken for one that ended the resend, which was asked for again over the navigation.
+    """
+    with busy_cpus():
+        for attempt in range(6):
+            rt = NativeRuntime(PyWrySettings(warm_windows=1)).start()
+            try:
+                label = f"away-{attempt}"
+                stub = StubHandle(label)
+                rt.register(stub)  # type: ignore[arg-type]
+                page = native_page(HtmlContent("<p>first</p>"), label, "dark", label)
+                created = rt.call("create", {"label": label, "page": page, "title": label})
+                target = f"tauri://localhost/p/{label}.html?elsewhere"
+                away = {"label": label, "method": "navigate", "args": [target]}
+                rt.request("window_call", away, timeout=WAIT_S)
+                created.result(WAIT_S)
+                url = {"label": label, "name": "url"}
+                wait_until(lambda: rt.request("window_get", url) == target, "the navigation")  # noqa: B023
+                threading.Event().wait(2.0)  # past the load checks (0.25, 0.75, 1.75 s)
+                assert rt.request("window_get", url) == target, f"attempt {attempt}: sent back"
+            finally:
+                rt.stop()
+
+
 def test_a_window_waiting_for_its_frame_holds_up_no_other_window(x_display: XDisplay) -> None:
     """An app started before the window manager (a session's autostart, say).
 

@@ -168,13 +168,20 @@ class HostWindow:
     backlog: list[str] = field(default_factory=list)
     evals: dict[str, Any] = field(default_factory=dict)  # eval id -> request_id
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Held from deciding where the window goes to asking Tauri to go there (the host's own
+    #: sends and the parent's navigate/reload), so a load check cannot decide on what it saw
+    #: before a proxy.navigate() and send the window back after it. Never taken on the GTK
+    #: thread (on_navigation), so it may be held across a navigate.
+    nav_lock: threading.Lock = field(default_factory=threading.Lock)
     state: dict[str, Any] = field(default_factory=dict)  # values Tauri cannot read back
     show_when_up: bool = False  # created visible: shown when its page is up (see _reveal)
     app: str | None = None  # the parent's app that opened it (menus_host: app-wide menus)
     started: bool = False  # WebKit has begun a load: a new window's first may begin late
     deferred: str | None = None  # a navigate asked for before that, sent once it has
     sent_to: str = ""  # the URL the host last sent it to (load checks may resend it)
-    asked: set[str] = field(default_factory=set)  # sent_to and the URLs it was resent to
+    asked: set[str] = field(default_factory=set)  # sent_to, resends, proxy navigations since
+    resent_urls: set[str] = field(default_factory=set)  # the URLs a load check resent it to
+    last_asked: str | None = None  # the last of ``asked``, whether WebKit has begun it or not
     resends: int = 0  # times a load check sent it to its page again since
     begun: str | None = None  # the last of ``asked`` whose load WebKit began (on_navigation)
     begun_up: bool = False  # ... and its page has said hello since
@@ -524,10 +531,10 @@ class HostApp:
     def _watch_load(self, window: HostWindow, url: str, attempt: int = 0) -> None:
         """Check, later, that ``window`` is loading ``url``; send it there again if not."""
         if attempt == 0:
-            self._expect_navigation(window)
-            with window.lock:
+            with window.lock:  # a new page for the window: no load is a late first one
+                window.superseded.clear()
                 window.loading, window.sent_to, window.resends = url, url, 0
-                window.asked = {url}
+                window.asked, window.resent_urls, window.last_asked = {url}, set(), url
         if attempt < len(LOAD_CHECKS_S):
             timer = threading.Timer(
                 LOAD_CHECKS_S[attempt], self._check_load, (window, url, attempt)
@@ -542,30 +549,35 @@ class HostApp:
             if gone:
                 return
             self._reveal(window)  # its page is slow to come up: show the window all the same
-            if window.loading != url:
-                return  # up, or sent elsewhere since
-            try:
-                current = str(window.native.url())
-            except Exception:  # no URL at all: the first load never started
-                current = ""
-            if current and not window.started:  # begun unseen (no hello: a foreign page)
-                self._load_started(window)
-            ours = url.startswith(self._base_url)
-            with window.lock:
-                # WebKit reports no URL until a load commits: one it has begun is on its way
-                stalled = window.begun != url and (current == "" or (ours and current != url))
+            with window.nav_lock:
+                if window.loading != url:
+                    return  # up, or sent elsewhere since
+                try:
+                    current = str(window.native.url())
+                except Exception:  # no URL at all: the first load never started
+                    current = ""
+                if current and not window.started:  # begun unseen (no hello: a foreign page)
+                    self._load_started(window)
+                ours = url.startswith(self._base_url)
+                with window.lock:
+                    # WebKit reports no URL until a load commits: one it has begun is on its way
+                    stalled = (
+                        window.loading == url
+                        and window.begun != url
+                        and (current == "" or (ours and current != url))
+                    )
+                    if stalled:
+                        url = self._send_again(window, url, ours)
                 if stalled:
-                    url = self._send_again(window, url, ours)
-            if stalled:
-                level = logging.INFO if attempt < 2 else logging.WARNING
-                log.log(
-                    level,
-                    "window %s is not loading its page (at %r): sent to %s",
-                    window.tauri_label,
-                    current,
-                    url,
-                )
-                window.native.navigate(url)
+                    level = logging.INFO if attempt < 2 else logging.WARNING
+                    log.log(
+                        level,
+                        "window %s is not loading its page (at %r): sent to %s",
+                        window.tauri_label,
+                        current,
+                        url,
+                    )
+                    window.native.navigate(url)
             self._watch_load(window, url, attempt + 1)
         except Exception:
             log.exception("checking that window %s loads failed", window.tauri_label)
@@ -583,6 +595,8 @@ class HostApp:
         window.resends += 1
         again = _again_url(window.sent_to, window.resends)
         window.asked.add(again)
+        window.resent_urls.add(again)
+        window.last_asked = again
         window.superseded.add(url)
         window.superseded_until = time.monotonic() + LATE_LOAD_S
         window.loading = again
@@ -637,20 +651,28 @@ class HostApp:
 
         Not if the window came up meanwhile, or was sent elsewhere (``proxy.navigate()``).
         """
-        with window.lock:
-            wanted = (
-                bool(window.superseded)
-                and url in window.asked
-                and window.begun == url
-                and not window.begun_up
-            )
-        if wanted:
-            window.native.navigate(url)
+        with window.nav_lock:
+            with window.lock:
+                wanted = (
+                    bool(window.superseded)
+                    and window.last_asked == url  # asked for nothing since (navigation lock)
+                    and window.begun == url
+                    and not window.begun_up
+                )
+            if wanted:
+                window.native.navigate(url)
 
-    def _expect_navigation(self, window: HostWindow) -> None:
-        """The host sends the window somewhere (again) itself: no load is a late first one."""
+    def _expect_navigation(self, window: HostWindow, url: str) -> None:
+        """The window is sent to ``url`` on purpose: a load of it is no late first one.
+
+        Only that URL: WebKit may still begin the late first load after this navigation (it
+        did, 35 ms after a navigate sent while the page came up, and took the window back).
+        Asked for, its load is the one a refused late load interrupts (``_load_again``).
+        """
         with window.lock:
-            window.superseded.clear()
+            window.superseded.discard(url)
+            window.asked.add(url)
+            window.last_asked = url
 
     def _load_started(self, window: HostWindow) -> None:
         """WebKit has begun a load in ``window``: a navigate held until then may go now."""
@@ -661,16 +683,19 @@ class HostApp:
             self._tasks.put(lambda: self._send_deferred(window))
 
     def _send_deferred(self, window: HostWindow) -> None:
-        with window.lock:
-            url, window.deferred = window.deferred, None
-            if url is None:
-                return
-            window.attached, window.listening_doc, window.loading = False, None, None
-            window.superseded.clear()
-        try:
-            window.native.navigate(url)
-        except Exception:
-            log.exception("window %s could not be sent to %s", window.tauri_label, url)
+        with window.nav_lock:
+            with window.lock:
+                url, window.deferred = window.deferred, None
+                if url is None:
+                    return
+                window.attached, window.listening_doc, window.loading = False, None, None
+                window.superseded.discard(url)
+                window.asked.add(url)
+                window.last_asked = url
+            try:
+                window.native.navigate(url)
+            except Exception:
+                log.exception("window %s could not be sent to %s", window.tauri_label, url)
 
     def _check_still_there(self, window: HostWindow, delays: tuple[float, ...]) -> None:
         """Ask the page ``delays`` seconds from now whether the listening document stayed."""
@@ -873,7 +898,7 @@ class HostApp:
         The page itself sees the resend's URL (``_again_url``); the parent, what it asked.
         """
         with window.lock:
-            resent = url != window.sent_to and url in window.asked
+            resent = url in window.resent_urls
             return window.sent_to if resent else url
 
     def cmd_window_call(self, message: dict[str, Any]) -> Any:
@@ -892,7 +917,14 @@ class HostApp:
             if window_control.would_wait(window.native, method, window.state):
                 return self._in_lane(message["label"], message, run)
             return run()
-        self._expect_navigation(window)  # a reload of the page is no late first load
+        with window.nav_lock:
+            return self._navigate_window(window, method, args)
+
+    def _navigate_window(self, window: HostWindow, method: str, args: list[Any]) -> Any:
+        """``proxy.navigate()`` or ``proxy.reload()`` (navigation lock held)."""
+        # a reload goes to the URL the page has, never one a load check gave up on
+        if method == "navigate" and args:
+            self._expect_navigation(window, str(args[0]))
         # Now, not when Tauri reports the navigation: an emit in between would reach the page
         # that is leaving; and that page can no longer claim to be the one that listens.
         with window.lock:
@@ -949,7 +981,6 @@ class HostApp:
             self._emit_now(window, batch)
             return
         now, rest = split
-        window.superseded.clear()  # the page reloads or navigates: no late first load
         self._emit_now(window, now)
         window.attached = False
         if rest is not None:
