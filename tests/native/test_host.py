@@ -564,6 +564,40 @@ def test_a_window_waiting_for_its_frame_holds_up_no_other_window(x_display: XDis
                 proc.wait(10)
 
 
+def test_closing_a_window_ends_the_wait_for_its_frame(x_display: XDisplay) -> None:
+    """A ``close`` sent while ``center()`` waits for the frame used to queue behind the wait.
+
+    The close answered only after the 2 s wait had given up, and that wait counted as one
+    more sign that no window manager runs: two windows closed that way turned the wait off
+    for the whole host. Now the close goes at once and ends the wait; the waiting call fails.
+    """
+    xvfb, name = start_xvfb()  # no window manager: a window's frame never comes
+    rt = NativeRuntime(PyWrySettings(warm_windows=1), env={"DISPLAY": name}).start()
+
+    def warm() -> bool:
+        return bool(rt.request("list_windows", {})["loaded"] == 1)
+
+    try:
+        for label in ("first", "second", "third"):
+            wait_until(warm, "a warm window")  # a pool window has no frame until it is shown
+            open_window(rt, label, f"<p>{label}</p>", width=400, height=300)
+            center = rt.call("window_call", {"label": label, "method": "center", "args": []})
+            if label == "third":
+                break
+            closed = rt.call("close", {"label": label})
+            assert closed.result(1.0) == {"closed": True}, "the close waited for the frame"
+            with contextlib.suppress(NativeCallError):  # the window went: a clear error
+                center.result(1.0)  # answered at once, not after the 2 s wait
+        # the closes counted no timeout: this window is still waited for (not 0x0 at once)
+        with pytest.raises(TimeoutError):
+            center.result(0.5)
+        assert center.result(WAIT_S) is None
+    finally:
+        rt.stop()
+        xvfb.terminate()
+        xvfb.wait(10)
+
+
 WEDGED_CHILD = (
     'import signal, sys; sys.stdout.write(\'{"type": "ready"}\\n\'); sys.stdout.flush(); '
     "signal.pause()"  # alive, never reading: until stop() kills it

@@ -84,6 +84,11 @@ LEAVING_EVENTS = ('"pywry:refresh"', '"pywry:navigate"')
 #: never queue behind a window-control call waiting in the window's lane (``_in_lane``).
 PAGE_ACTIONS = frozenset({"emit", "eval_js", "probe_js", "set_content", "set_theme"})
 
+#: Actions that never queue behind a window's lane: page events keep their order among the
+#: window's emits, and a ``close`` ends the lane's wait instead of waiting for it (a window
+#: gone needs no frame).
+NOT_QUEUED = PAGE_ACTIONS | {"close"}
+
 #: Page command that answers ``probe_js``.
 CMD_PROBE = "wry_probe"
 
@@ -418,10 +423,11 @@ class HostApp:
     def _queue_behind(self, message: dict[str, Any], handler: Command) -> bool:
         """Queue a command for a window whose lane is busy, after what waits there.
 
-        Window-control calls for that window keep their order; page events do not wait.
+        Window-control calls for that window keep their order; page events and ``close``
+        do not wait.
         """
         label = message.get("label")
-        if not isinstance(label, str) or message["action"] in PAGE_ACTIONS:
+        if not isinstance(label, str) or message["action"] in NOT_QUEUED:
             return False
         with self._lock:
             lane = self._lanes.get(label)
@@ -822,6 +828,7 @@ class HostApp:
                 return None
             del self._windows[label]
             self._by_key.pop(window.key, None)
+            window.state["gone"] = True  # a lane waiting for its frame stops (wait_framed)
             if announce:
                 data = {"label": label, "reason": reason}
                 self.out.write(wire.event_line(label, "window:closed", data))

@@ -46,6 +46,10 @@ class _Frames:
 _frames = _Frames()
 
 
+class WindowGoneError(LookupError):
+    """The window closed while its call waited for the window manager's frame."""
+
+
 def positive_size(width: Any, height: Any) -> tuple[float, float]:
     """A window size as numbers; raises unless both are positive and finite.
 
@@ -107,6 +111,8 @@ def wait_framed(window: WebviewWindow, state: State) -> None:
         return
     deadline = time.monotonic() + FRAME_WAIT_S
     while not _framed_size(window):
+        if state.get("gone"):  # closed meanwhile: no frame comes, and no WM is missing
+            raise WindowGoneError("the window closed while waiting for its frame")
         if time.monotonic() > deadline:
             _frames.timeouts += 1
             break
