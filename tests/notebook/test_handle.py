@@ -326,6 +326,29 @@ def test_events_past_queue_limit_that_reached_no_page_are_logged_and_counted(
     assert [e["data"] for e in comm.events()][25:] == list(range(15, 25))
 
 
+def test_events_sent_again_never_make_an_emit_raise_queue_full(
+    limited: Callable[[int], tuple[NotebookWidget, RecordingComm]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A thread streams on after the tab reloaded: queue_limit bounds its own emits, and the
+    oldest of the events to be sent again make room for them (logged once, counted)."""
+    handle, comm = limited(10)
+    sent_one_batch_each(handle, comm, 10)
+    with caplog.at_level(logging.WARNING, logger="wry.notebook"):
+        comm.custom_from_front_end({"kind": "gone", "view": "a", "seen": 0})  # all 10 unseen
+        for i in range(10, 13):
+            handle.emit("app:n", i)  # raised QueueFullError with 10 resent events waiting
+        assert handle.dropped_events == 3
+        for i in range(13, 20):
+            handle.emit("app:n", i)
+    assert handle.dropped_events == 10
+    assert caplog.text.count("are lost to make room") == 1
+    with pytest.raises(QueueFullError, match="display the widget"):
+        handle.emit("app:n", 20)  # the user's own emits still stop at queue_limit
+    view_appears(comm, "b")
+    assert [e["data"] for e in comm.events()][10:] == list(range(10, 20))
+
+
 def test_events_the_page_had_no_room_for_are_logged_and_counted(
     limited: Callable[[int], tuple[NotebookWidget, RecordingComm]],
     caplog: pytest.LogCaptureFixture,

@@ -61,6 +61,7 @@ class NotebookWidget(BaseWidget):
             interval=interval,
             queue_limit=app.settings.queue_limit,
             name=f"notebook widget {label!r}",
+            displaced=self._on_resent_displaced,
         )
         self._views: set[str] = set()
         self._views_lock = threading.Lock()
@@ -214,6 +215,21 @@ class NotebookWidget(BaseWidget):
                 "only the last %d (queue_limit, at most 16 MiB of JSON) sent meanwhile",
                 self,
                 lost,
+                self._outbox.queue_limit,
+            )
+
+    def _on_resent_displaced(self, count: int) -> None:
+        """An emit found the queue full of events sent again: the oldest of them made room.
+
+        The user's own emits are what ``queue_limit`` bounds; ``QueueFullError`` for events
+        the user did not emit would break a cell that streams across a reload.
+        """
+        self.dropped_events += 1
+        if count == 1:  # once per resend, not once per event
+            log.warning(
+                "%r: emitting while no view shows it, with queue_limit=%d events waiting; the "
+                "oldest events to be sent again to the next view are lost to make room",
+                self,
                 self._outbox.queue_limit,
             )
 

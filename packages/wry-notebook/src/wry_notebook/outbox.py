@@ -26,6 +26,10 @@ log = logging.getLogger("wry.notebook")
 #: ``first`` is the number of events sent before this batch (the index of its first event).
 Deliver = Callable[[int, int, str], None]
 
+#: ``displaced(count)`` hears of each sent-again event an ``emit()`` pushed out (``count``: how
+#: many since the last ``requeue_unseen``), lost so that the user's own event finds room.
+Displaced = Callable[[int], None]
+
 #: Characters of JSON an outbox keeps of what it sent, for a page that leaves unnoticed.
 HISTORY_CHARS = 16 * 1024 * 1024
 
@@ -131,8 +135,10 @@ class Outbox:
         name: str = "widget",
         budget: RateBudget = BUDGET,
         flusher: Flusher = FLUSHER,
+        displaced: Displaced = lambda count: None,
     ) -> None:
         self._deliver = deliver
+        self._displaced = displaced
         self._budget = budget
         self._flusher = flusher
         self.interval = interval
@@ -153,6 +159,9 @@ class Outbox:
         self._history_chars = 0
         # events before this index were seen, sent again or counted lost by requeue_unseen()
         self._resolved = 0
+        # the first events of _events that requeue_unseen() put back, not the user's emits
+        self._resent = 0
+        self._displaced_count = 0  # sent-again events pushed out by emits since the requeue
 
     # -- producers -----------------------------------------------------------------------------
 
@@ -161,7 +170,14 @@ class Outbox:
         with self._lock:
             if self._closed:
                 raise OutboxClosedError(f"{self.name} is closed")
-            if not self._ready and len(self._events) >= self.queue_limit:
+            if not self._ready and len(self._events) >= self.queue_limit and self._resent:
+                # queue_limit bounds what the user emitted: an event sent again makes room
+                # (the oldest goes, as requeue_unseen keeps only the newest ones)
+                del self._events[0]
+                self._resent -= 1
+                self._displaced_count += 1
+                self._displaced(self._displaced_count)
+            elif not self._ready and len(self._events) >= self.queue_limit:
                 raise QueueFullError(
                     f"{self.name} has {len(self._events)} events waiting for a view to render "
                     f"(queue_limit={self.queue_limit}); display the widget "
@@ -219,6 +235,9 @@ class Outbox:
             self._history.clear()
             self._history_events = self._history_chars = 0
             self._events[:0] = again
+            if again:
+                self._resent += len(again)
+                self._displaced_count = 0
             self._resolved = self.events_sent
             return max(0, kept_from - start)
 
@@ -245,6 +264,7 @@ class Outbox:
                 log.warning("%s closed with %d undelivered events", self.name, len(self._events))
             self._events.clear()
             self._history.clear()
+            self._resent = 0
             self._closed = True
 
     # -- internals -----------------------------------------------------------------------------
@@ -256,6 +276,7 @@ class Outbox:
 
     def _send_locked(self) -> None:
         events, self._events = self._events, []
+        self._resent = 0
         start, size, sent = 0, 0, 0
         try:
             for i, event in enumerate(events):
