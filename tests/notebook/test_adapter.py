@@ -375,3 +375,119 @@ def test_events_past_queue_limit_waiting_for_a_view_are_refused_and_reported(
     notices = host.evaluate("() => m.sent.filter(s => s.kind === 'dropped')")
     assert [n["count"] for n in notices] == [2, 1]
     assert "5 events wait (queue_limit); 2 more were dropped" in host.errors[0]
+
+
+# -- Python's resend, played against the page ----------------------------------------------------
+
+
+class Tabs:
+    """One widget's Python side (a recording comm) and its models in several "tabs" of the page.
+
+    Each tab is a model of its own label (a page shares state by label when there is no
+    ``_uid``); ``pump`` hands Python's messages sent since the last pump to the tabs still open,
+    as every tab on one kernel receives every comm message.
+    """
+
+    def __init__(self, host: Any, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr("wry_notebook.handle.in_jupyter_kernel", lambda: True)
+        monkeypatch.setattr("IPython.display.display", lambda obj: None)
+        self.host = host
+        self.handle = app.show("<p>x</p>")
+        self.comm = self.handle.widget.comm
+        self.pumped = 0
+
+    def open(self, tab: str) -> None:
+        state = f"initialState({tab!r}, {COLLECT!r})"
+        self.host.evaluate(f"() => {{ window.{tab} = makeModel({state}); }}")
+
+    def render(self, tab: str, view: str) -> None:
+        self.host.evaluate(f"() => {{ window.{view} = renderView({tab}); }}")
+        self.host.wait_for_function(f"() => {view}.root.querySelector('.got')")
+
+    def emit(self, *numbers: int) -> None:
+        for n in numbers:
+            self.handle.emit("app:n", n)
+            self.handle.flush()
+
+    def pump(self, *tabs: str) -> None:
+        messages = self.comm.custom()[self.pumped :]
+        self.pumped += len(messages)
+        self.host.evaluate(
+            "([tabs, messages]) => tabs.forEach("
+            "(t) => messages.forEach((m) => window[t].fire('msg:custom', m)))",
+            [list(tabs), messages],
+        )
+
+    def tell_python(self, tab: str, kind: str, **extra: Any) -> None:
+        """Hand Python the last ``kind`` message the tab sent, as the kernel reads it late."""
+        sent = self.host.evaluate(f"() => {tab}.sent.filter((s) => s.kind === {kind!r}).pop()")
+        self.comm.custom_from_front_end({**sent, **extra})
+
+    def leaves(self, tab: str, seen: int) -> None:
+        """The tab closed or reloaded having seen ``seen`` events: the notice its page sent."""
+        view = self.host.evaluate(f"() => {tab}.sent.filter((s) => s.kind === 'view').pop().view")
+        self.comm.custom_from_front_end({"kind": "gone", "view": view, "seen": seen})
+        assert self.handle.views == 0
+
+    def shows(self, view: str, count: int) -> list[str]:
+        items = f"{view}.root.querySelectorAll('.got li')"
+        self.host.wait_for_function(f"() => {items}.length >= {count}")
+        return got(self.host, view)
+
+
+def test_a_view_that_rendered_before_another_tabs_leave_notice_was_read_gets_nothing_twice(
+    host: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tab B shows the widget; a running cell displays it again in tab A, and tab B closes
+    meanwhile. The kernel reads B's notice (seen 4) before the new view's announcement: Python
+    sends 4.. again, which tab A received the first time and shows already."""
+    tabs = Tabs(host, app, monkeypatch)
+    tabs.open("tabA")
+    tabs.open("tabB")
+    tabs.render("tabB", "vb")
+    tabs.tell_python("tabB", "view")
+    tabs.emit(0, 1, 2, 3)
+    tabs.pump("tabA", "tabB")  # tab B closes here, having seen 4
+    tabs.handle.display()
+    tabs.emit(4, 5, 6, 7)
+    tabs.pump("tabA")
+    tabs.render("tabA", "vc")
+    assert tabs.shows("vc", 8) == [str(n) for n in range(8)]
+    tabs.leaves("tabB", 4)
+    tabs.tell_python("tabA", "view")
+    tabs.emit(8)
+    tabs.pump("tabA")
+    assert tabs.shows("vc", 9) == [str(n) for n in range(9)]  # not 4..7 again
+
+
+def test_events_sent_again_are_not_sent_again_to_a_page_that_showed_them(
+    host: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tab A reloads; its new view gets 2 and 3 again, then its output is cleared (the page
+    stays). Tab C, which held everything for no view, closes: Python resends the resend, and a
+    view that a later cell displays in tab A would show 2 and 3 a third time."""
+    tabs = Tabs(host, app, monkeypatch)
+    tabs.open("tabA")
+    tabs.open("tabC")
+    tabs.render("tabA", "va")
+    tabs.tell_python("tabA", "view")
+    tabs.emit(0, 1)
+    tabs.pump("tabA", "tabC")
+    tabs.emit(2, 3)
+    tabs.pump("tabC")  # tab A reloaded before these arrived
+    tabs.leaves("tabA", 2)
+    tabs.open("tabA2")
+    tabs.render("tabA2", "va2")
+    tabs.tell_python("tabA2", "view")
+    tabs.pump("tabA2", "tabC")
+    assert tabs.shows("va2", 2) == ["2", "3"]
+    host.evaluate("() => va2.cleanup()")  # Edit → Clear Output
+    tabs.tell_python("tabA2", "gone")
+    tabs.comm.custom_from_front_end({"kind": "gone", "view": "", "seen": 0})  # tab C closes
+    tabs.handle.display()  # a later cell
+    tabs.pump("tabA2")
+    tabs.render("tabA2", "vd")
+    tabs.tell_python("tabA2", "view")
+    tabs.emit(4)
+    tabs.pump("tabA2")
+    assert tabs.shows("vd", 1) == ["4"]  # not 2 and 3 again

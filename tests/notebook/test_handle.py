@@ -174,7 +174,7 @@ def test_all_widgets_share_one_message_budget() -> None:
     lock = threading.Lock()
     done = threading.Condition(lock)
 
-    def deliver(seq: int, first: int, batch: str) -> None:
+    def deliver(seq: int, first: int, batch: str, again: object = None) -> None:
         with done:
             sent.append(seq)
             done.notify_all()
@@ -254,6 +254,34 @@ def test_events_sent_after_the_last_view_left_unnoticed_are_sent_to_the_next_vie
     view_appears(comm, "b")
     assert [e["data"] for e in comm.events()] == [0, 1, 2, 3, 2, 3, 4]
     assert handle.dropped_events == 0
+
+
+def test_batches_say_which_of_their_events_are_sent_again() -> None:
+    """A page that received them the first time skips them (see test_adapter.py)."""
+    batches: list[tuple[int, list[Any], object]] = []
+    box = Outbox(
+        lambda seq, first, batch, again=None: batches.append((first, json.loads(batch), again)),
+        max_batch_chars=30,
+        queue_limit=4,
+        name="again",
+    )
+    box.set_ready(True)
+    for i in range(4):
+        box.put(json.dumps({"type": "app:n", "data": i}))  # 26 characters: one per batch
+        box.flush()
+    box.set_ready(False)
+    box.requeue_unseen(1)  # 1, 2 and 3 wait
+    box.put(json.dumps({"type": "app:n", "data": 4}))
+    box.put(json.dumps({"type": "app:n", "data": 5}))  # the queue is full: 1 makes room
+    box.set_ready(True)
+    assert [(first, again) for first, _, again in batches[4:]] == [
+        (4, (2, 1)),
+        (5, (3, 1)),
+        (6, None),
+        (7, None),
+    ]
+    assert [events[0]["data"] for _, events, _ in batches[4:]] == [2, 3, 4, 5]
+    box.close()
 
 
 def sent_one_batch_each(handle: NotebookWidget, comm: RecordingComm, count: int) -> None:

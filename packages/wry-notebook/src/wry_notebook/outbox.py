@@ -16,15 +16,27 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 from wry.protocol import encode_batch
 from wry.widget import QueueFullError
 
 log = logging.getLogger("wry.notebook")
 
-#: ``deliver(seq, first, batch_json)`` puts one batch on the wire; ``seq`` counts batches from 1,
-#: ``first`` is the number of events sent before this batch (the index of its first event).
-Deliver = Callable[[int, int, str], None]
+
+class Deliver(Protocol):
+    """Puts one batch on the wire.
+
+    ``seq`` counts batches from 1, ``first`` is the number of events sent before this batch
+    (the index of its first event). ``again`` is ``(index, count)`` when the batch's first
+    ``count`` events are sent again (``requeue_unseen``), first sent as events ``index``...:
+    a page that received them then skips them.
+    """
+
+    def __call__(
+        self, seq: int, first: int, events_json: str, again: tuple[int, int] | None = None
+    ) -> None: ...
+
 
 #: ``displaced(count)`` hears of each sent-again event an ``emit()`` pushed out (``count``: how
 #: many since the last ``requeue_unseen``), lost so that the user's own event finds room.
@@ -161,6 +173,7 @@ class Outbox:
         self._resolved = 0
         # the first events of _events that requeue_unseen() put back, not the user's emits
         self._resent = 0
+        self._resent_origin = 0  # the index _events[0] was first sent as, while _resent
         self._displaced_count = 0  # sent-again events pushed out by emits since the requeue
 
     # -- producers -----------------------------------------------------------------------------
@@ -175,6 +188,7 @@ class Outbox:
                 # (the oldest goes, as requeue_unseen keeps only the newest ones)
                 del self._events[0]
                 self._resent -= 1
+                self._resent_origin += 1
                 self._displaced_count += 1
                 self._displaced(self._displaced_count)
             elif not self._ready and len(self._events) >= self.queue_limit:
@@ -235,7 +249,8 @@ class Outbox:
             self._history.clear()
             self._history_events = self._history_chars = 0
             self._events[:0] = again
-            if again:
+            if again:  # none waited from an earlier call: nothing was sent since it
+                self._resent_origin = max(start, kept_from)
                 self._resent += len(again)
                 self._displaced_count = 0
             self._resolved = self.events_sent
@@ -276,26 +291,29 @@ class Outbox:
 
     def _send_locked(self) -> None:
         events, self._events = self._events, []
-        self._resent = 0
-        start, size, sent = 0, 0, 0
+        resent, origin, self._resent = self._resent, self._resent_origin, 0
+        bounds, start, size = [], 0, 0
+        for i, event in enumerate(events):
+            if size and size + len(event) > self.max_batch_chars:
+                bounds.append((start, i))
+                start, size = i, 0
+            size += len(event) + 1
+        bounds.append((start, len(events)))
+        sent = 0
         try:
-            for i, event in enumerate(events):
-                if size and size + len(event) > self.max_batch_chars:
-                    self._deliver_locked(events[start:i])
-                    sent += 1
-                    start, size = i, 0
-                size += len(event) + 1
-            self._deliver_locked(events[start:])
-            sent += 1
+            for start, stop in bounds:
+                count = max(0, min(resent, stop) - start)  # sent again, of this batch
+                self._deliver_locked(events[start:stop], (origin + start, count) if count else None)
+                sent += 1
         finally:
             self._budget.spend(sent)
             self._last_sent = time.monotonic()
 
-    def _deliver_locked(self, events: list[str]) -> None:
+    def _deliver_locked(self, events: list[str], again: tuple[int, int] | None) -> None:
         self.seq += 1
         first = self.events_sent
         self.events_sent += len(events)
-        self._deliver(self.seq, first, encode_batch(events))
+        self._deliver(self.seq, first, encode_batch(events), again)
         self._remember_locked(first, events)
 
     def _remember_locked(self, first: int, events: list[str]) -> None:

@@ -108,15 +108,25 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self._on_refused = on_refused
         self._on_dropped = on_dropped
 
-    def send_batch(self, seq: int, first: int, events_json: str) -> None:
+    def send_batch(
+        self, seq: int, first: int, events_json: str, again: tuple[int, int] | None = None
+    ) -> None:
         """Put one batch (already JSON) on the wire through the configured channel.
 
         ``first`` (how many events were sent before it) lets a leaving view tell how many it
-        received, so that Python can send the rest again to the next view.
+        received, so that Python can send the rest again to the next view; ``again`` marks
+        those (see ``Deliver``), so that a page that has them already does not show them twice.
         """
         # A lone surrogate cannot travel as UTF-8: Jupyter's packer raises for some and turns
         # others (U+DC80-U+DCFF, surrogateescape) into bytes the server reads as U+FFFD.
-        message = {"kind": "batch", "seq": seq, "first": first, "events": utf8_safe(events_json)}
+        message: dict[str, Any] = {
+            "kind": "batch",
+            "seq": seq,
+            "first": first,
+            "events": utf8_safe(events_json),
+        }
+        if again is not None:
+            message["again"] = list(again)
         self._put_on_wire(message)
 
     def announce_display(self) -> None:

@@ -122,6 +122,7 @@ function sharedState(model, fresh = false) {
       dropped: 0, // events refused for want of room (each refusal is reported to Python)
       seen: 0, // events of Python's handed to a view here, or meant for none (see sendGone)
       bufferFirst: 0, // Python's index of buffer[0] (events wait there for a view)
+      heldFrom: undefined, heldTo: undefined, // Python's events this page received (acceptBatch)
       displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
       jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
     };
@@ -142,18 +143,19 @@ function forget(model, state) {
 // renders): each announced view gets them when it renders. Once the last announced view has
 // rendered, a batch reaches a live view, or the last view goes, no view needs them any more:
 // a view displayed later (another cell, much later) starts with the events after it.
-// `end` is Python's count of events sent up to the last of `events` (undefined for a hand-set
-// `_py_event`, which Python does not count).
-function fanOut(state, events, end) {
-  if (!events.length) return;
+// `first` is Python's index of events[0] and `end` its count of events sent up to the end of
+// the batch (both undefined for a hand-set `_py_event`, which Python does not count); a batch
+// whose events this page already had may come with none left (see acceptBatch).
+function fanOut(state, events, first, end) {
   if (state.views.size === 0) {
-    if (state.buffer.length === 0 && end !== undefined) state.bufferFirst = end - events.length;
+    if (!events.length) return;
+    if (state.buffer.length === 0 && first !== undefined) state.bufferFirst = first;
     keep(state, state.buffer, events, "no view is showing this widget");
     return;
   }
   clearBuffer(state);
   if (end !== undefined) state.seen = end;
-  for (const view of state.views) view.deliver(events);
+  if (events.length) for (const view of state.views) view.deliver(events);
 }
 
 // The buffer's events went to the views that wanted them (or to none, by design): a page that
@@ -190,14 +192,36 @@ function takeEarlyBatches(state, early) {
 function acceptBatch(state, message) {
   const seq = Number(message.seq);
   if (seq <= state.lastSeq) return; // already delivered (the other channel carried it too)
-  if (state.lastSeq && seq !== state.lastSeq + 1) {
-    console.error(`[wry] batches ${state.lastSeq + 1}..${seq - 1} never arrived`);
-  }
+  const gap = state.lastSeq && seq !== state.lastSeq + 1;
+  if (gap) console.error(`[wry] batches ${state.lastSeq + 1}..${seq - 1} never arrived`);
   state.lastSeq = seq;
   let events = message.events;
   if (typeof events === "string") events = JSON.parse(events);
   if (!Array.isArray(events)) events = [];
-  fanOut(state, events, typeof message.first === "number" ? message.first + events.length : undefined);
+  if (typeof message.first !== "number") return fanOut(state, events);
+  const first = message.first;
+  const end = first + events.length;
+  const [skipFrom, skipTo] = alreadyHeld(state, message.again);
+  let kept = events;
+  if (skipTo > skipFrom) kept = [...events.slice(0, skipFrom), ...events.slice(skipTo)];
+  // what this page received is one run of Python's events, from its first batch or a gap on
+  if (state.heldTo === undefined || gap) state.heldFrom = first;
+  state.heldTo = end;
+  fanOut(state, kept, skipFrom > 0 ? first : first + skipTo, end);
+}
+
+// Python sends again, to the next view, what a leaving page said reached no view; `again` is
+// [Python's index when they were first sent, how many] for the batch's first events. Every
+// page receives every batch, so a page that stays may have had them the first time (a view
+// that rendered before the kernel read another tab's leave notice, say): those it skips,
+// else that view would show them twice. Returns the part of the batch to skip, [from, to).
+function alreadyHeld(state, again) {
+  if (!Array.isArray(again) || state.heldTo === undefined) return [0, 0];
+  const [origin, count] = again.map(Number);
+  if (!Number.isInteger(origin) || !Number.isInteger(count)) return [0, 0];
+  const from = Math.max(origin, state.heldFrom);
+  const to = Math.min(origin + count, state.heldTo);
+  return to > from ? [from - origin, to - origin] : [0, 0];
 }
 
 function listen(model, state) {
