@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -125,3 +126,13 @@ def child_with_page(browser: Any, script: str) -> Iterator[tuple[subprocess.Pope
         for pipe in (child.stdin, child.stdout, child.stderr):
             if pipe is not None:
                 pipe.close()
+
+
+def tell_child_to_exit(child: subprocess.Popen[str]) -> float:
+    """Send the line a ``child_with_page`` script waits for; seconds until the child exited."""
+    assert child.stdin is not None
+    started = time.monotonic()
+    child.stdin.write("\n")
+    child.stdin.flush()
+    child.wait(30)
+    return time.monotonic() - started

@@ -235,13 +235,35 @@ class Connection:
     def _close_now(self, code: int, reason: str) -> None:
         with self.lock:  # a flush on another thread finishes first, and none starts after
             self.retired = True
-        if self.closed:
-            return
-        if self.protocol.state is OPEN:
-            self.protocol.send_close(code, reason)
+            if self.closed:
+                return
+            # close_while_held may have sent the close frame from another thread meanwhile:
+            # a second send_close would raise InvalidState
+            opened = self.protocol.state is OPEN
+            if opened:
+                self.protocol.send_close(code, reason)
+            queued = bool(self._out) and not self._broken
+        if opened:
             self._write_protocol()
             self._close_deadline()
+        elif queued:  # our close frame waits behind bytes the page has not read yet
+            self._close_deadline()
         else:
+            self.abort()
+
+    def thread_ending(self) -> None:
+        """The socket thread stops: the close frame follows what waits, then the socket closes.
+
+        What the kernel had no room for yet, the close frame last, is left to the stopping
+        writer thread, which sends it while the page reads and then closes the socket:
+        aborting here would cut the page off without its close code.
+        """
+        self._close_when_flushed()  # a close() still waiting for the outbox: its code, its then
+        self._close_now(CLOSE_WIDGET_CLOSED, "server stopping")
+        with self.lock:
+            handed = bool(self._out) and not (self.closed or self._broken)
+            handed = handed and self.writer.adopt(self)
+        if not handed:
             self.abort()
 
     def readable(self) -> None:
@@ -290,12 +312,15 @@ class Connection:
             self.writer.forget(self)
             done = self._eof or self._broken
         if done:
-            self.thread.submit(self.abort)
+            self._abort_soon()
         else:
             self.flush()
 
     def abort(self) -> None:
-        """Close the TCP connection now and tell the server (once; socket thread)."""
+        """Close the TCP connection now and tell the server (once).
+
+        On the socket thread; on the writer once the socket thread has stopped.
+        """
         with self.lock:
             if self.closed:
                 return
@@ -313,6 +338,11 @@ class Connection:
                 f"max_message_bytes={self.server.max_message_bytes}; socket closed",
             )
         self.server.socket_closed(self)
+
+    def _abort_soon(self) -> None:
+        """Abort on the socket thread, or here once it has stopped (no one else would)."""
+        if not self.thread.submit(self.abort):
+            self.abort()
 
     def _release(self) -> None:
         self.writer.forget(self)
@@ -451,7 +481,7 @@ class Connection:
             sent = 0
         except OSError:
             self._broken = True
-            self.thread.submit(self.abort)
+            self.thread.submit(self.abort)  # the lock is held: never abort here
             return
         self._sent_bytes += sent
         for chunk in chunks:

@@ -139,7 +139,7 @@ class IframeServer:
             timeout_graceful_shutdown=1,
         )
         self.sockets = SocketThread()
-        self.writer = SocketThread("wry-iframe-writer", abort_on_stop=False)
+        self.writer = SocketThread("wry-iframe-writer", drain_on_stop=True)
         self.loop = asyncio.new_event_loop()
         started = threading.Event()
         self._uvicorn = _Uvicorn(config, started)

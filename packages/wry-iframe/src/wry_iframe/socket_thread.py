@@ -30,6 +30,13 @@ log = logging.getLogger("wry.iframe")
 
 Job = Callable[[], None]
 
+#: A stopping writer gives up on sockets that took no byte for this long (a page that stopped
+#: reading); a page busy for a moment (a long script, a large message to parse) still gets
+#: what waits for it, its close frame last.
+DRAIN_STALL = 3.0
+#: What a stopping writer leaves of stop()'s timeout for closing the sockets it gave up on.
+DRAIN_MARGIN = 0.5
+
 
 class Pollable(Protocol):
     """What the thread needs of a socket it watches (a page connection)."""
@@ -43,7 +50,10 @@ class Pollable(Protocol):
         """The kernel has room for what is waiting to be written."""
 
     def abort(self) -> None:
-        """Close the socket now (the thread is stopping)."""
+        """Close the socket now (a stopping writer gave up on it)."""
+
+    def thread_ending(self) -> None:
+        """The thread is stopping: close the socket, or leave it to the writer to close."""
 
 
 class SocketThread:
@@ -52,10 +62,15 @@ class SocketThread:
     The server runs two: ``wry-iframe-sockets`` reads every page socket and runs the
     callbacks; ``wry-iframe-writer`` sends what the callbacks did not send themselves, and
     waits for room in the kernel when a page reads slowly (no reading thread ever waits).
+
+    With ``drain_on_stop`` (the writer), ``stop()`` lets the thread first send what still
+    waits for room, close frames among it, and then close those sockets: see :meth:`stop`.
     """
 
-    def __init__(self, name: str = "wry-iframe-sockets", abort_on_stop: bool = True) -> None:
-        self._abort_on_stop = abort_on_stop
+    def __init__(self, name: str = "wry-iframe-sockets", drain_on_stop: bool = False) -> None:
+        self._drain_on_stop = drain_on_stop
+        self._drain_until = 0.0
+        self._adopted: list[Pollable] = []  # sockets to close once the draining ends
         self._selector = selectors.DefaultSelector()
         self._wake_in, self._wake_out = socket.socketpair()
         self._wake_in.setblocking(False)
@@ -104,10 +119,19 @@ class SocketThread:
         may never return, and the process must still exit promptly. The thread then ends
         once they return (it is a daemon). ``while_busy`` runs in that case, on the caller's
         thread, while the callbacks are held from returning (the thread's state stays put).
-        A ``submit`` from now on returns False, so its caller cleans up itself.
+        A ``submit`` from now on (with ``drain_on_stop``: once the draining ends) returns
+        False, so its caller cleans up itself.
+
+        With ``drain_on_stop`` the thread then goes on sending what waits for room in the
+        kernel, and running jobs, until every socket has drained, none took a byte for
+        ``DRAIN_STALL`` s, or ``timeout`` (less ``DRAIN_MARGIN``) has passed; it then closes
+        the sockets it still watches and those it adopted. Without it, a close frame queued
+        behind a large emit was never sent: the page was cut without its close code.
         """
         with self._wake_lock:
-            self._stopped = True
+            if not self._drain_on_stop:
+                self._stopped = True
+            self._drain_until = time.monotonic() + max(0.0, timeout - DRAIN_MARGIN)
             self._jobs.append(None)
         with contextlib.suppress(OSError):
             self._wake_out.send(b"\0")
@@ -137,6 +161,14 @@ class SocketThread:
             with self._state:
                 self._in_callbacks -= 1
 
+    def adopt(self, conn: Pollable) -> bool:
+        """Close ``conn`` when this stopping writer ends; False when it has ended already."""
+        with self._wake_lock:
+            if self._stopped:
+                return False
+            self._adopted.append(conn)
+            return True
+
     # -- this thread only -------------------------------------------------------------------
 
     def watch(self, conn: Pollable, events: int = selectors.EVENT_READ) -> None:
@@ -164,6 +196,7 @@ class SocketThread:
         timeout: float | None = None
         while True:
             if self._handle(select(timeout)):
+                self._end()
                 return
             timeout = None
             if not self._timers:
@@ -174,6 +207,7 @@ class SocketThread:
             # Timers are due: first take what arrived meanwhile (a long callback may have
             # held this thread), so a timer never judges a socket on stale news.
             if self._handle(select(0)):
+                self._end()
                 return
             now = time.monotonic()
             while self._timers and self._timers[0][0] <= now:
@@ -188,7 +222,6 @@ class SocketThread:
             conn = key.data
             if conn is None:
                 if self._run_jobs():
-                    self._finish()
                     return True
                 continue
             if mask & selectors.EVENT_WRITE:
@@ -229,13 +262,47 @@ class SocketThread:
         except Exception:  # a bug here must not end delivery for every page
             log.exception("wry-iframe socket thread: %r failed", job)
 
+    def _end(self) -> None:
+        if self._drain_on_stop:
+            self._drain()
+        self._finish()
+
+    def _drain(self) -> None:
+        """Send what waits for room in the kernel, until it is sent or the pages stall."""
+        progress = time.monotonic()
+        while self._writing():
+            now = time.monotonic()
+            end = min(self._drain_until, progress + DRAIN_STALL)
+            if now >= end:
+                log.info("wry-iframe: a page stopped reading; its socket closes unfinished")
+                return
+            ready = self._selector.select(end - now)
+            if any(mask & selectors.EVENT_WRITE for _, mask in ready):
+                progress = time.monotonic()
+            self._handle(ready)  # jobs keep running: releases, sockets to watch
+
+    def _writing(self) -> bool:
+        """Whether a socket still waits for room in the kernel."""
+        return any(
+            key.data is not None and key.events & selectors.EVENT_WRITE
+            for key in list(self._selector.get_map().values())
+        )
+
     def _finish(self) -> None:
         with self._wake_lock:
             self._stopped = True
-        if self._abort_on_stop:
+            adopted, self._adopted = self._adopted, []
+        if self._drain_on_stop:
+            self._run_jobs()  # submitted while draining: they run before the selector closes
             for key in list(self._selector.get_map().values()):
                 if key.data is not None:
                     self._guard(key.data.abort)
+            for conn in adopted:
+                self._guard(conn.abort)
+        else:
+            for key in list(self._selector.get_map().values()):
+                if key.data is not None:
+                    self._guard(key.data.thread_ending)
         self._selector.close()
         self._wake_in.close()
         self._wake_out.close()

@@ -1,0 +1,78 @@
+"""Stopping the server while an emit waits unsent for a page that is not reading.
+
+The close frame waits behind such an emit; the writer thread sends both before it ends, as
+long as the page reads, and gives up on a page that does not: it never holds the process.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import threading
+import time
+from typing import Any
+
+import pytest
+from iframe.conftest import Show, child_with_page, tell_child_to_exit
+
+from wry import PyWry
+
+pytestmark = pytest.mark.iframe
+
+CLOSED = "document.documentElement.dataset.wryConnection === 'closed'"
+#: Keeps the page's script busy for the given milliseconds: Chromium stops reading meanwhile.
+BUSY = "setTimeout(() => { const t = Date.now(); while (Date.now() - t < %d); }, 0)"
+BIG = 32 * 1024 * 1024  # far more than the kernel holds for a page not reading
+
+
+def writer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "wry-iframe-writer"]
+
+
+def test_a_close_frame_behind_a_large_emit_reaches_a_page_busy_for_a_moment(
+    app: PyWry, show: Show
+) -> None:
+    """No callback runs: the socket thread used to abort every socket as it stopped.
+
+    That dropped what the kernel had no room for, the close frame behind it: the page
+    read the rest of what the kernel held and was cut without its close code.
+    """
+    handle, page = show()
+    page.evaluate(BUSY % 2000)
+    handle.emit("app:big", {"text": "x" * BIG})
+    app.destroy()
+    page.wait_for_function(CLOSED, timeout=20_000)
+
+
+def test_a_page_that_never_reads_again_does_not_hold_destroy(app: PyWry, show: Show) -> None:
+    """The writer gives up on a page that takes nothing: destroy() ends in a few seconds."""
+    handle, page = show()
+    page.evaluate(BUSY % 12_000)  # longer than destroy() may take: it never reads again
+    handle.emit("app:big", {"text": "x" * BIG})
+    started = time.monotonic()
+    app.destroy()
+    took = time.monotonic() - started
+    assert took < 5.0, f"destroy() took {took:.1f} s for a page that does not read"
+    assert not [t for t in writer_threads() if t.is_alive()], "the writer outlived destroy()"
+
+
+def test_a_page_that_never_reads_again_does_not_hold_interpreter_exit(browser: Any) -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from wry import PyWry
+        app = PyWry(transport="iframe")
+        handle = app.show("<p>x</p>")
+        def big(data, event_type, label):
+            handle.emit("app:big", {{"text": "x" * {BIG}}})  # sent from here, at once
+            print("emitted", flush=True)
+        handle.on("app:go", big)
+        sys.stdin.readline()  # then exit, the page not reading the emit
+        """
+    )
+    with child_with_page(browser, script) as (child, page):
+        assert child.stdout is not None and child.stdin is not None
+        page.evaluate("pywry.emit('app:go', {});" + BUSY % 12_000)
+        assert child.stdout.readline().strip() == "emitted"
+        took = tell_child_to_exit(child)
+    assert child.returncode == 0
+    assert took < 5.0, f"the process took {took:.1f} s to exit for a page that does not read"
