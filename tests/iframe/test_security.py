@@ -245,6 +245,12 @@ def test_oversize_messages_are_refused_logged_and_counted(
     # the adapter refuses to send it, and says so
     with page.expect_console_message(lambda m: "max_message_bytes" in m.text):
         page.evaluate("pywry.emit('app:big', 'x'.repeat(10000))")
+    # The page's notice of that refusal is counted too, as its socket thread gets to it: an
+    # event sent after it is handled after it, so ``before`` no longer races the notice.
+    synced = Recorder()
+    handle.on("app:sync", synced)
+    page.evaluate("pywry.emit('app:sync', {})")
+    synced.wait()
     # a hand-made socket of the page that ignores the limit is cut off by the server
     before = rejections("oversize")
     code = page.evaluate(
