@@ -377,6 +377,25 @@ def test_events_sent_again_never_make_an_emit_raise_queue_full(
     assert [e["data"] for e in comm.events()][10:] == list(range(10, 20))
 
 
+def test_a_full_queue_of_the_users_own_emits_raises_while_events_wait_to_be_sent_again(
+    limited: Callable[[int], tuple[NotebookWidget, RecordingComm]],
+) -> None:
+    """The user's emits already fill the queue when a leave notice puts events to be sent again
+    before them: the next emit raises, as it did before the notice, instead of pushing out an
+    event the next view should get so that the user's queue grows past queue_limit."""
+    handle, comm = limited(10)
+    sent_one_batch_each(handle, comm, 4)  # events 0..3
+    view_leaves(comm, "a")  # output cleared: the page lives on, events wait in Python
+    for i in range(4, 14):
+        handle.emit("app:n", i)  # the user's own 10: the queue is full
+    comm.custom_from_front_end({"kind": "gone", "view": "", "seen": 2})  # the tab reloads
+    with pytest.raises(QueueFullError, match="display the widget"):
+        handle.emit("app:n", 14)
+    assert handle.dropped_events == 0
+    view_appears(comm, "b")
+    assert [e["data"] for e in comm.events()][4:] == [2, 3, *range(4, 14)]
+
+
 def test_events_the_page_had_no_room_for_are_logged_and_counted(
     limited: Callable[[int], tuple[NotebookWidget, RecordingComm]],
     caplog: pytest.LogCaptureFixture,

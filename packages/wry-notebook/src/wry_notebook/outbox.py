@@ -183,17 +183,20 @@ class Outbox:
         with self._lock:
             if self._closed:
                 raise OutboxClosedError(f"{self.name} is closed")
-            if not self._ready and len(self._events) >= self.queue_limit and self._resent:
-                # queue_limit bounds what the user emitted: an event sent again makes room
-                # (the oldest goes, as requeue_unseen keeps only the newest ones)
+            full = not self._ready and len(self._events) >= self.queue_limit
+            # queue_limit bounds what the user emitted, not the events sent again before it
+            own = len(self._events) - self._resent
+            if full and own < self.queue_limit:
+                # an event sent again makes room (the oldest goes, as requeue_unseen keeps
+                # only the newest ones); never for an emit the user's own queue has no room for
                 del self._events[0]
                 self._resent -= 1
                 self._resent_origin += 1
                 self._displaced_count += 1
                 self._displaced(self._displaced_count)
-            elif not self._ready and len(self._events) >= self.queue_limit:
+            elif full:
                 raise QueueFullError(
-                    f"{self.name} has {len(self._events)} events waiting for a view to render "
+                    f"{self.name} has {own} events waiting for a view to render "
                     f"(queue_limit={self.queue_limit}); display the widget "
                     "(handle.display()) or raise PyWrySettings.queue_limit"
                 )
