@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from wry import PyWrySettings
+from wry.app import PyWry
 from wry_notebook.widget import esm_source
 
 pytestmark = pytest.mark.notebook
@@ -491,3 +493,37 @@ def test_events_sent_again_are_not_sent_again_to_a_page_that_showed_them(
     tabs.emit(4)
     tabs.pump("tabA2")
     assert tabs.shows("vd", 1) == ["4"]  # not 2 and 3 again
+
+
+def test_events_a_page_had_no_room_for_and_python_sends_again_are_not_counted_lost(
+    host: Any, comms: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """queue_limit=10. Tab A's output is cleared while a cell streams 2..21: the page keeps
+    2..11 for a view and reports 12..21 dropped. The tab reloads: Python still has the last ten
+    it sent (12..21) and sends them to the next view, so 2..11 are lost, not twenty events."""
+    app = PyWry(PyWrySettings(queue_limit=10), transport="notebook")
+    try:
+        tabs = Tabs(host, app, monkeypatch)
+        state = f"{{ ...initialState('tabA', {COLLECT!r}), _queue_limit: 10 }}"
+        host.evaluate(f"() => {{ window.tabA = makeModel({state}); }}")
+        tabs.render("tabA", "va")
+        tabs.tell_python("tabA", "view")
+        tabs.emit(0, 1)
+        tabs.pump("tabA")
+        assert tabs.shows("va", 2) == ["0", "1"]
+        host.evaluate("() => va.cleanup()")  # Edit → Clear Output, while the cell runs on
+        tabs.emit(*range(2, 22))
+        tabs.pump("tabA")
+        tabs.tell_python("tabA", "gone")  # the kernel reads the page's notices after the cell
+        for notice in host.evaluate("() => tabA.sent.filter((s) => s.kind === 'dropped')"):
+            tabs.comm.custom_from_front_end(notice)  # 12..21: no room
+        host.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+        tabs.tell_python("tabA", "gone")  # the reload's notice for the model it held
+        host.evaluate(f"() => {{ window.tabA2 = makeModel({state}); }}")
+        tabs.render("tabA2", "va2")
+        tabs.tell_python("tabA2", "view")
+        tabs.pump("tabA2")
+        assert tabs.shows("va2", 10) == [str(n) for n in range(12, 22)]
+        assert tabs.handle.dropped_events == 10  # 2..11
+    finally:
+        app.destroy()

@@ -11,7 +11,7 @@ from wry.protocol import encode_event
 from wry.transport import in_jupyter_kernel, running_request
 from wry.widget import BaseWidget, WidgetClosedError, content_payload
 from wry_notebook.outbox import Outbox, OutboxClosedError
-from wry_notebook.widget import CHANNELS, Channel, WryWidget
+from wry_notebook.widget import CHANNELS, Channel, Refused, WryWidget
 
 if TYPE_CHECKING:
     from wry.app import PyWry
@@ -186,7 +186,9 @@ class NotebookWidget(BaseWidget):
 
     # -- from the front end --------------------------------------------------------------------
 
-    def _on_view(self, view_id: str, live: bool, seen: int | None = None) -> None:
+    def _on_view(
+        self, view_id: str, live: bool, seen: int | None = None, refused: Refused | None = None
+    ) -> None:
         with self._views_lock:
             if live:
                 self._views.add(view_id)
@@ -203,11 +205,27 @@ class NotebookWidget(BaseWidget):
                 # only what is past the furthest of them reached none and is sent again.
                 self._seen_most = max(self._seen_most, seen)
                 if not self._views:
-                    self._requeue_unseen(self._seen_most)
+                    self._requeue_unseen(self._seen_most, refused)
 
-    def _requeue_unseen(self, seen: int) -> None:
-        """The last view left having received ``seen`` events: the rest wait for the next view."""
+    def _requeue_unseen(self, seen: int, refused: Refused | None = None) -> None:
+        """The last view left having received ``seen`` events: the rest wait for the next view.
+
+        ``refused``: events the leaving page had no room for, already counted in
+        ``dropped_events``; those sent again now are not lost, so they no longer count.
+        """
         lost = self._outbox.requeue_unseen(seen)
+        if refused is not None:
+            first, stop = self._outbox.last_resent
+            refused_from, refused_to, count = refused
+            again = max(0, min(stop, refused_to) - max(first, refused_from))
+            back = min(again, count, self.dropped_events)
+            if back:
+                self.dropped_events -= back
+                log.info(
+                    "%r: %d events the page had reported dropped are sent again to the next view",
+                    self,
+                    back,
+                )
         if lost:
             self.dropped_events += lost
             log.warning(

@@ -175,6 +175,8 @@ class Outbox:
         self._resent = 0
         self._resent_origin = 0  # the index _events[0] was first sent as, while _resent
         self._displaced_count = 0  # sent-again events pushed out by emits since the requeue
+        #: the indices ``[from, to)`` the last ``requeue_unseen`` sent again (first sent as)
+        self.last_resent = (0, 0)
 
     # -- producers -----------------------------------------------------------------------------
 
@@ -252,8 +254,10 @@ class Outbox:
             self._history.clear()
             self._history_events = self._history_chars = 0
             self._events[:0] = again
+            self.last_resent = (self.events_sent, self.events_sent)
             if again:  # none waited from an earlier call: nothing was sent since it
                 self._resent_origin = max(start, kept_from)
+                self.last_resent = (self._resent_origin, self._resent_origin + len(again))
                 self._resent += len(again)
                 self._displaced_count = 0
             self._resolved = self.events_sent

@@ -12,7 +12,9 @@ Wire (all JSON; see docs/transports/notebook.md):
 - Views announce themselves with ``{"kind": "view", "view": id}`` and leave with
   ``{"kind": "gone", "view": id, "seen": n}`` (n: events of Python's that reached a view of
   the page; a batch's ``first`` is the count sent before it); a leaving page sends it with
-  ``view: ""`` for a model it holds no view of;
+  ``view: ""`` for a model it holds no view of, and with ``"refused": [from, to, count]``
+  when it reported ``count`` of the events ``from``..``to - 1`` dropped (no room to keep them
+  for a view) after ``seen``;
   ``{"kind": "refused", "type", "chars"}`` reports an event too big for one Jupyter message,
   ``{"kind": "dropped", "count", "why"}`` events of Python's the page had no room to keep.
 
@@ -34,6 +36,26 @@ from wry.page import bridge_bundle
 from wry.protocol import utf8_safe
 
 Channel = Literal["custom", "traitlets"]
+
+#: ``(from, to, count)``: a leaving page reported ``count`` of Python's events ``from``..``to - 1``
+#: dropped for want of room, and Python may send them again (see ``NotebookWidget._on_view``).
+Refused = tuple[int, int, int]
+
+#: ``on_view(view, live, seen, refused)``: a view came or went (``seen``, ``refused``: a leave
+#: notice's counts, else ``None``).
+OnView = Callable[[str, bool, int | None, Refused | None], None]
+
+
+def _refused(content: dict[str, Any]) -> Refused | None:
+    """A leave notice's ``refused`` as three non-negative ints, or ``None`` if malformed."""
+    value = content.get("refused")
+    if not isinstance(value, list) or len(value) != 3:
+        return None
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in value):
+        return None
+    return value[0], value[1], value[2]
+
+
 CHANNELS: tuple[Channel, ...] = ("custom", "traitlets")
 
 
@@ -89,7 +111,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_page_events: Callable[[list[Any]], None] = lambda events: None
-        self._on_view: Callable[[str, bool, int | None], None] = lambda view, live, seen: None
+        self._on_view: OnView = lambda view, live, seen, refused: None
         self._on_refused: Callable[[dict[str, Any]], None] = lambda info: None
         self._on_dropped: Callable[[dict[str, Any]], None] = lambda info: None
         self.on_msg(self._handle_custom)
@@ -98,7 +120,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def attach(
         self,
         on_page_events: Callable[[list[Any]], None],
-        on_view: Callable[[str, bool, int | None], None],
+        on_view: OnView,
         on_refused: Callable[[dict[str, Any]], None],
         on_dropped: Callable[[dict[str, Any]], None],
     ) -> None:
@@ -157,7 +179,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         elif kind in ("view", "gone"):
             seen = content.get("seen")
             seen = seen if isinstance(seen, int) and not isinstance(seen, bool) else None
-            self._on_view(str(content.get("view")), kind == "view", seen)
+            self._on_view(str(content.get("view")), kind == "view", seen, _refused(content))
         elif kind == "refused":
             self._on_refused(content)
         elif kind == "dropped":

@@ -122,6 +122,8 @@ function sharedState(model, fresh = false) {
       dropped: 0, // events refused for want of room (each refusal is reported to Python)
       seen: 0, // events of Python's handed to a view here, or meant for none (see sendGone)
       bufferFirst: 0, // Python's index of buffer[0] (events wait there for a view)
+      // events of Python's the buffer had no room for (reported dropped): [from, to), how many
+      refusedFrom: 0, refusedTo: 0, refused: 0,
       heldFrom: undefined, heldTo: undefined, // Python's events this page received (acceptBatch)
       displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
       jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
@@ -150,7 +152,12 @@ function fanOut(state, events, first, end) {
   if (state.views.size === 0) {
     if (!events.length) return;
     if (state.buffer.length === 0 && first !== undefined) state.bufferFirst = first;
-    keep(state, state.buffer, events, "no view is showing this widget");
+    const refused = keep(state, state.buffer, events, "no view is showing this widget");
+    if (refused && end !== undefined) {
+      if (!state.refused) state.refusedFrom = end - refused; // the batch's last ones: no room
+      state.refusedTo = end;
+      state.refused += refused;
+    }
     return;
   }
   clearBuffer(state);
@@ -163,20 +170,23 @@ function fanOut(state, events, first, end) {
 function clearBuffer(state) {
   if (state.buffer.length) state.seen = Math.max(state.seen, state.bufferFirst + state.buffer.length);
   state.buffer.length = 0;
+  state.refused = 0; // what had no room is lost for good: the views took the buffer without it
 }
 
 // Queue `events` on `list` up to the queue limit. As Python does for a view that has not
 // spoken (emit() raises QueueFullError), what finds no room is refused, not the older events
 // before it: the console says so and Python logs it and counts it in handle.dropped_events.
+// Returns how many were refused.
 function keep(state, list, events, why) {
   const limit = Number(state.model.get("_queue_limit")) || DEFAULT_QUEUE_LIMIT;
   const room = Math.max(0, limit - list.length);
   for (let i = 0; i < events.length && i < room; i++) list.push(events[i]);
   const refused = events.length - Math.min(room, events.length);
-  if (refused <= 0) return;
+  if (refused <= 0) return 0;
   state.dropped += refused;
   console.error(`[wry] ${why}: ${limit} events wait (queue_limit); ${refused} more were dropped`);
   sendControl(state.model, { kind: "dropped", count: refused, why });
+  return refused;
 }
 
 // A view that display() announced gets what waited; so does the first view after all had
@@ -492,9 +502,13 @@ function renderView(model, el) {
 // read this only after a running cell, and what it sent meanwhile went to no page. Events still
 // waiting in the buffer for a view count as unseen. Once the last view has gone, Python sends
 // the unseen ones again, to the next view (the reloaded tab's, say).
+// The buffer's events the page had no room for were reported dropped; Python, which sends
+// them again too if it still has them, takes back that report for those (`refused`).
 function sendGone(model, state, viewId) {
-  const seen = state.buffer.length ? state.bufferFirst : state.seen;
-  sendControl(model, { kind: "gone", view: viewId, seen });
+  if (!state.buffer.length) return sendControl(model, { kind: "gone", view: viewId, seen: state.seen });
+  const message = { kind: "gone", view: viewId, seen: state.bufferFirst };
+  if (state.refused) message.refused = [state.refusedFrom, state.refusedTo, state.refused];
+  sendControl(model, message);
 }
 
 function sendControl(model, message) {
