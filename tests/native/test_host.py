@@ -500,23 +500,41 @@ def test_a_navigate_sent_while_a_new_window_comes_up_is_not_undone_by_its_late_f
     the window stayed at its page (half the time under load). Then, refused, the late load
     was taken for one that ended the resend, which was asked for again over the navigation.
     """
+    navigate_at_once_after_show("away", "tauri://localhost/p/{}.html?elsewhere")
+
+
+def test_a_navigate_to_a_url_written_otherwise_is_not_undone_by_the_late_first_load(
+    x_display: XDisplay,
+) -> None:
+    """As above, to a URL WebKit reports written otherwise (``/./`` in its path).
+
+    The host knew the navigation by the URL as given, so WebKit's load of it was not known
+    for the one asked for: the refused late load ended it unasked again, and the window
+    stayed at its page or at no URL at all (4 runs of 4 under load).
+    """
+    navigate_at_once_after_show("dot", "tauri://localhost/p/./{}.html?elsewhere")
+
+
+def navigate_at_once_after_show(prefix: str, target_format: str) -> None:
+    """Six fresh hosts, busy CPUs: show a window, navigate it at once; it stays there."""
     with busy_cpus():
         for attempt in range(6):
             rt = NativeRuntime(PyWrySettings(warm_windows=1)).start()
             try:
-                label = f"away-{attempt}"
+                label = f"{prefix}-{attempt}"
                 stub = StubHandle(label)
                 rt.register(stub)  # type: ignore[arg-type]
                 page = native_page(HtmlContent("<p>first</p>"), label, "dark", label)
                 created = rt.call("create", {"label": label, "page": page, "title": label})
-                target = f"tauri://localhost/p/{label}.html?elsewhere"
+                target = target_format.format(label)
+                landed = {target, target.replace("/./", "/")}  # as WebKit writes it
                 away = {"label": label, "method": "navigate", "args": [target]}
                 rt.request("window_call", away, timeout=WAIT_S)
                 created.result(WAIT_S)
                 url = {"label": label, "name": "url"}
-                wait_until(lambda: rt.request("window_get", url) == target, "the navigation")  # noqa: B023
+                wait_until(lambda: rt.request("window_get", url) in landed, "the navigation")  # noqa: B023
                 threading.Event().wait(2.0)  # past the load checks (0.25, 0.75, 1.75 s)
-                assert rt.request("window_get", url) == target, f"attempt {attempt}: sent back"
+                assert rt.request("window_get", url) in landed, f"attempt {attempt}: sent back"
             finally:
                 rt.stop()
 

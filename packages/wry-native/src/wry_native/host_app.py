@@ -675,6 +675,7 @@ class HostApp:
         did, 35 ms after a navigate sent while the page came up, and took the window back).
         Asked for, its load is the one a refused late load interrupts (``_load_again``).
         """
+        url = _as_reported(url)
         with window.lock:
             window.superseded.discard(url)
             window.asked.add(url)
@@ -695,9 +696,10 @@ class HostApp:
                 if url is None:
                     return
                 window.attached, window.listening_doc, window.loading = False, None, None
-                window.superseded.discard(url)
-                window.asked.add(url)
-                window.last_asked = url
+                asked = _as_reported(url)
+                window.superseded.discard(asked)
+                window.asked.add(asked)
+                window.last_asked = asked
             try:
                 window.native.navigate(url)
             except Exception:
@@ -1273,6 +1275,43 @@ def _merge_batches(batches: list[str]) -> str:
     """Join JSON array texts into one array, in order, without decoding them."""
     inner = [b.strip()[1:-1].strip() for b in batches]
     return "[" + ",".join(part for part in inner if part) + "]"
+
+
+def _as_reported(url: str) -> str:
+    """``url`` written as WebKit reports the load of it (``on_navigation``), for comparison.
+
+    A navigate's URL is compared with the loads WebKit begins: ``/p/./x.html`` or an upper-case
+    scheme or host would never match, and the navigation would not be known for the one asked
+    for. Lower-cases scheme and host, removes dot segments, gives an empty path with a host
+    ``/``; an empty query or fragment stays (the load checks' resends differ by one).
+    """
+    address, hash_mark, fragment = url.partition("#")
+    address, question_mark, query = address.partition("?")
+    parts = urlsplit(address)
+    if not parts.scheme or not parts.netloc:
+        return url
+    path = _without_dot_segments(parts.path) or "/"
+    head = f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
+    return f"{head}{question_mark}{query}{hash_mark}{fragment}"
+
+
+def _without_dot_segments(path: str) -> str:
+    """``path`` with its ``.`` and ``..`` segments resolved (RFC 3986, 5.2.4)."""
+    kept: list[str] = []
+    segments = path.split("/")
+    for i, segment in enumerate(segments):
+        last = i == len(segments) - 1
+        if segment == ".":
+            if last:
+                kept.append("")
+        elif segment == "..":
+            if len(kept) > 1:
+                kept.pop()
+            if last:
+                kept.append("")
+        else:
+            kept.append(segment)
+    return "/".join(kept)
 
 
 def _again_url(url: str, resend: int) -> str:
