@@ -411,5 +411,5 @@ class NativeWindowHandle(BaseWidget):
         self._proxy.set_focus()
 
     def set_theme(self, theme: str) -> None:
-        """Switch the page's theme (``dark``/``light``)."""
+        """Switch the page's theme (``dark``, ``light`` or ``system``)."""
         self.update_theme(theme)  # type: ignore[arg-type]

@@ -165,8 +165,9 @@ class Outbox:
         self._scheduled = False  # the flusher will call flush_due()
         self.seq = 0  # batches delivered so far
         self.events_sent = 0
-        # what was sent lately, (index of the first event, events), for requeue_unseen()
-        self._history: deque[tuple[int, list[str]]] = deque()
+        # what was sent lately, (index of the first event, events, their characters), for
+        # requeue_unseen()
+        self._history: deque[tuple[int, list[str], int]] = deque()
         self._history_events = 0
         self._history_chars = 0
         # events before this index were seen, sent again or counted lost by requeue_unseen()
@@ -249,7 +250,7 @@ class Outbox:
             start = max(seen, self._resolved, 0)
             again: list[str] = []
             kept_from = self.events_sent - self._history_events
-            for first, events in self._history:
+            for first, events, _ in self._history:
                 again.extend(events[max(0, start - first) :])
             self._history.clear()
             self._history_events = self._history_chars = 0
@@ -324,12 +325,13 @@ class Outbox:
         self._remember_locked(first, events)
 
     def _remember_locked(self, first: int, events: list[str]) -> None:
-        self._history.append((first, events))
+        chars = sum(len(e) for e in events)
+        self._history.append((first, events, chars))
         self._history_events += len(events)
-        self._history_chars += sum(len(e) for e in events)
+        self._history_chars += chars
         while self._history and (
             self._history_events > self.queue_limit or self._history_chars > HISTORY_CHARS
         ):
-            _, old = self._history.popleft()
+            _, old, old_chars = self._history.popleft()
             self._history_events -= len(old)
-            self._history_chars -= sum(len(e) for e in old)
+            self._history_chars -= old_chars
