@@ -28,13 +28,11 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from functools import cache, partial
-from importlib.resources import files
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from pytauri import (
     AppHandle,
@@ -44,21 +42,19 @@ from pytauri import (
     WebviewUrl,
     WindowEvent,
 )
-from pytauri.ffi.lib import Assets
 from pytauri.webview import WebviewWindow, WebviewWindowBuilder
 from pytauri_wheel.lib import builder_factory, context_factory
 
 from wry.models import check_label
 from wry.protocol import escape_lone_surrogates
 from wry_native import tauri_plugins, window_control, wire
-from wry_native.outbox import Outbox, OutboxClosed
+from wry_native.host_io import Output, read_commands
+from wry_native.host_pages import WARM_PAGE, PageStore, page_channel_js
+from wry_native.host_urls import absolute_url, again_url, as_reported
+from wry_native.host_window import HostWindow
 
 log = logging.getLogger("wry_native.host")
 
-WARM_PAGE = "wry-warm.html"
-#: The pool's page. The window's page channel reports when it is up (an attach without a
-#: label), so the host knows which warm windows are fully loaded.
-WARM_HTML = b"<!doctype html><title></title>"
 EXIT_GRACE_S = 3.0
 #: After a window is sent to a page: the pauses between checks that WebKit is loading it. Now
 #: and then a new window never starts its first load; it is sent to its page again (quietly
@@ -70,7 +66,7 @@ STILL_THERE_CHECKS_S = (0.1, 0.5, 2.0)
 #: The same once the page ran pywry:refresh or pywry:navigate: not sooner, so the document
 #: has surely started to leave (beforeunload) if it is going to.
 LEAVING_CHECKS_S = (0.5, 2.0)
-#: After a load check sent a window to its page again (under another URL, see ``_again_url``):
+#: After a load check sent a window to its page again (under another URL, see ``again_url``):
 #: for this long, a load of the URL it was first sent to is WebKit beginning that first load,
 #: late, and is refused (see ``_late_first_load``).
 LATE_LOAD_S = 3.0
@@ -115,103 +111,10 @@ PROBE_JS = """(function () {
 })();"""
 
 
-@cache
-def _page_channel_source() -> str:
-    return (files("wry_native") / "assets" / "page-channel.js").read_text(encoding="utf-8")
-
-
-def page_channel_js(key: str) -> str:
-    """The initialization script giving one window's pages ``window.__wryNativeSend``."""
-    return _page_channel_source().replace("__WRY_KEY__", json.dumps(key))
-
-
 #: A command handler's answer meaning "the reply is sent later" (eval_js waits for the page).
 DEFERRED = object()
 
 Command = Callable[[dict[str, Any]], Any]
-
-
-class PageStore(Assets):
-    """In-memory pages served to the webviews (no files, no frontend build)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._pages: dict[str, bytes] = {WARM_PAGE: WARM_HTML}
-
-    def put(self, key: str, html: str) -> None:
-        """Serve ``html`` at ``tauri://localhost/<key>``."""
-        self._pages[key] = html.encode("utf-8")
-
-    def drop(self, key: str) -> None:
-        """Forget a page (its window closed)."""
-        self._pages.pop(key, None)
-
-    def get(self, key: str) -> bytes | None:  # called by Tauri: must never raise
-        try:
-            return self._pages.get(str(key).lstrip("/"))
-        except Exception:
-            return None
-
-    def iter(self) -> Iterator[tuple[str, bytes]]:
-        return iter(list(self._pages.items()))
-
-
-@dataclass
-class HostWindow:
-    """One Tauri window and what the host knows about it."""
-
-    tauri_label: str
-    native: WebviewWindow
-    key: str  # the page channel's secret: messages on its event name come from this window
-    listener: Any  # the Tauri listener of that event name (an EventId)
-    label: str | None = None  # the user's label; None while the window waits in the pool
-    attached: bool = False  # the page's listener is registered: emits may go out
-    warm_loaded: bool = False  # a pool window's page is up: only then may it be claimed
-    loading: str | None = None  # the URL it was sent to and has not reported up yet
-    doc: str | None = None  # the id of the document that said hello last
-    listening_doc: str | None = None  # the id of the document whose adapter attached
-    backlog: list[str] = field(default_factory=list)
-    evals: dict[str, Any] = field(default_factory=dict)  # eval id -> request_id
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    #: Held from deciding where the window goes to asking Tauri to go there (the host's own
-    #: sends and the parent's navigate/reload), so a load check cannot decide on what it saw
-    #: before a proxy.navigate() and send the window back after it. Never taken on the GTK
-    #: thread (on_navigation), so it may be held across a navigate.
-    nav_lock: threading.Lock = field(default_factory=threading.Lock)
-    state: dict[str, Any] = field(default_factory=dict)  # values Tauri cannot read back
-    show_when_up: bool = False  # created visible: shown when its page is up (see _reveal)
-    app: str | None = None  # the parent's app that opened it (menus_host: app-wide menus)
-    started: bool = False  # WebKit has begun a load: a new window's first may begin late
-    deferred: str | None = None  # a navigate asked for before that, sent once it has
-    sent_to: str = ""  # the URL the host last sent it to (load checks may resend it)
-    asked: set[str] = field(default_factory=set)  # sent_to, resends, proxy navigations since
-    resent_urls: set[str] = field(default_factory=set)  # the URLs a load check resent it to
-    last_asked: str | None = None  # the last of ``asked``, whether WebKit has begun it or not
-    resends: int = 0  # times a load check sent it to its page again since
-    begun: str | None = None  # the last of ``asked`` whose load WebKit began (on_navigation)
-    begun_up: bool = False  # ... and its page has said hello since
-    superseded: set[str] = field(default_factory=set)  # URLs a load check replaced
-    superseded_until: float = 0.0  # time.monotonic() after which no load counts as the late one
-
-
-class Output:
-    """The protocol stream to the parent; any thread may write, lines stay whole and ordered."""
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._outbox = Outbox(self._send)
-
-    def _send(self, data: memoryview, block: bool) -> int:
-        return os.write(self._fd, data)  # a blocking descriptor: the parent always reads
-
-    def write(self, line: str) -> None:
-        """Write one complete line (ends with a newline); dropped once the parent is gone."""
-        with contextlib.suppress(OutboxClosed):
-            self._outbox.line(line)
-
-    def close(self, timeout: float = 2.0) -> None:
-        """Finish writing, then refuse more."""
-        self._outbox.close(timeout)
 
 
 class HostApp:
@@ -362,27 +265,7 @@ class HostApp:
     # -- reading commands ----------------------------------------------------------------------
 
     def _read_commands(self) -> None:
-        stdin = sys.stdin.buffer
-        while True:
-            raw = stdin.readline(self.max_line + 1)
-            if not raw:
-                break
-            if len(raw) > self.max_line and not raw.endswith(b"\n"):
-                size = len(raw) + _discard_line(stdin)
-                self.out.write(
-                    wire.reply_line(
-                        None,
-                        error=f"line too long: {size} bytes exceed the limit of {self.max_line}",
-                    )
-                )
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                self.out.write(wire.reply_line(None, error=f"line is not UTF-8: {exc}"))
-                continue
-            if line.strip():
-                self.handle_line(line)
+        read_commands(sys.stdin.buffer, self.max_line, self.out, self.handle_line)
         self.request_exit(0)
 
     def handle_line(self, line: str) -> None:
@@ -591,7 +474,7 @@ class HostApp:
     def _send_again(self, window: HostWindow, url: str, ours: bool) -> str:
         """Where a load check sends a window that is not loading ``url`` (lock held).
 
-        One of our pages goes to another URL for the same page (``_again_url``): WebKit may
+        One of our pages goes to another URL for the same page (``again_url``): WebKit may
         still begin the load of ``url`` late, and that load, not a reload the page asks for
         itself, is then refused (``_late_first_load``). A foreign URL is sent as it is: it has
         no bridge whose events a second load could lose.
@@ -599,7 +482,7 @@ class HostApp:
         if not ours:
             return url
         window.resends += 1
-        again = _again_url(window.sent_to, window.resends)
+        again = again_url(window.sent_to, window.resends)
         window.asked.add(again)
         window.resent_urls.add(again)
         window.last_asked = again
@@ -675,7 +558,7 @@ class HostApp:
         did, 35 ms after a navigate sent while the page came up, and took the window back).
         Asked for, its load is the one a refused late load interrupts (``_load_again``).
         """
-        url = _as_reported(url)
+        url = as_reported(url)
         with window.lock:
             window.superseded.discard(url)
             window.asked.add(url)
@@ -696,7 +579,7 @@ class HostApp:
                 if url is None:
                     return
                 window.attached, window.listening_doc, window.loading = False, None, None
-                asked = _as_reported(url)
+                asked = as_reported(url)
                 window.superseded.discard(asked)
                 window.asked.add(asked)
                 window.last_asked = asked
@@ -904,7 +787,7 @@ class HostApp:
     def _url_asked(self, window: HostWindow, url: str) -> str:
         """The URL the window was sent to, for the one a load check sent it to instead.
 
-        The page itself sees the resend's URL (``_again_url``); the parent, what it asked.
+        The page itself sees the resend's URL (``again_url``); the parent, what it asked.
         """
         with window.lock:
             resent = url in window.resent_urls
@@ -942,7 +825,7 @@ class HostApp:
             if method == "navigate" and not window.started:
                 # WebKit has not begun this new window's first load, and would begin it over
                 # this navigation: held until it does (_load_started).
-                window.deferred = _absolute_url(args)
+                window.deferred = absolute_url(args)
                 return None
             loading = window.loading
             if method == "navigate":
@@ -1275,76 +1158,6 @@ def _merge_batches(batches: list[str]) -> str:
     """Join JSON array texts into one array, in order, without decoding them."""
     inner = [b.strip()[1:-1].strip() for b in batches]
     return "[" + ",".join(part for part in inner if part) + "]"
-
-
-def _as_reported(url: str) -> str:
-    """``url`` written as WebKit reports the load of it (``on_navigation``), for comparison.
-
-    A navigate's URL is compared with the loads WebKit begins: ``/p/./x.html`` or an upper-case
-    scheme or host would never match, and the navigation would not be known for the one asked
-    for. Lower-cases scheme and host, removes dot segments, gives an empty path with a host
-    ``/``; an empty query or fragment stays (the load checks' resends differ by one).
-    """
-    address, hash_mark, fragment = url.partition("#")
-    address, question_mark, query = address.partition("?")
-    parts = urlsplit(address)
-    if not parts.scheme or not parts.netloc:
-        return url
-    path = _without_dot_segments(parts.path) or "/"
-    head = f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
-    return f"{head}{question_mark}{query}{hash_mark}{fragment}"
-
-
-def _without_dot_segments(path: str) -> str:
-    """``path`` with its ``.`` and ``..`` segments resolved (RFC 3986, 5.2.4)."""
-    kept: list[str] = []
-    segments = path.split("/")
-    for i, segment in enumerate(segments):
-        last = i == len(segments) - 1
-        if segment == ".":
-            if last:
-                kept.append("")
-        elif segment == "..":
-            if len(kept) > 1:
-                kept.pop()
-            if last:
-                kept.append("")
-        else:
-            kept.append(segment)
-    return "/".join(kept)
-
-
-def _again_url(url: str, resend: int) -> str:
-    """The URL of resend number ``resend`` of our page ``url``: the same page, another URL.
-
-    The first adds an empty query, or an empty parameter to the query there is
-    (``location.search`` unchanged); a rare second one, a parameter of its own, so no two
-    loads asked for share a URL. A ``#fragment`` stays last.
-    """
-    address, hash_mark, fragment = url.partition("#")
-    extra = "" if resend == 1 else f"wry-load={resend}"
-    separator = "&" if "?" in address else "?"
-    return f"{address}{separator}{extra}{hash_mark}{fragment}"
-
-
-def _absolute_url(args: list[Any]) -> str:
-    """The URL a held navigate goes to, refused now as Tauri would refuse it later."""
-    if not args:
-        raise ValueError("navigate: missing argument(s), got []")
-    url = str(args[0])
-    if not urlsplit(url).scheme:
-        raise ValueError(f"invalid url {url!r}: give a whole URL (https://..., tauri://...)")
-    return url
-
-
-def _discard_line(stream: Any, chunk: int = 1 << 20) -> int:
-    """Skip the rest of an oversize line; return how many bytes were skipped."""
-    skipped = 0
-    while True:
-        part = stream.readline(chunk)
-        skipped += len(part)
-        if not part or part.endswith(b"\n"):
-            return skipped
 
 
 def _describe(exc: BaseException) -> str:
