@@ -27,9 +27,7 @@ import signal
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -49,6 +47,7 @@ from wry.models import check_label
 from wry.protocol import escape_lone_surrogates
 from wry_native import tauri_plugins, window_control, wire
 from wry_native.host_io import Output, read_commands
+from wry_native.host_lanes import DEFERRED, Command, Lanes
 from wry_native.host_pages import WARM_PAGE, PageStore, page_channel_js
 from wry_native.host_urls import absolute_url, again_url, as_reported
 from wry_native.host_window import HostWindow
@@ -76,15 +75,6 @@ BACKLOG_LINES = 4
 #: follows them in a batch waits for the next page. Looked for as text before any decoding.
 LEAVING_EVENTS = ('"pywry:refresh"', '"pywry:navigate"')
 
-#: Actions that carry events to a page: they keep their place among the window's emits and
-#: never queue behind a window-control call waiting in the window's lane (``_in_lane``).
-PAGE_ACTIONS = frozenset({"emit", "eval_js", "probe_js", "set_content", "set_theme"})
-
-#: Actions that never queue behind a window's lane: page events keep their order among the
-#: window's emits, and a ``close`` ends the lane's wait instead of waiting for it (a window
-#: gone needs no frame).
-NOT_QUEUED = PAGE_ACTIONS | {"close"}
-
 #: Page command that answers ``probe_js``.
 CMD_PROBE = "wry_probe"
 
@@ -111,12 +101,6 @@ PROBE_JS = """(function () {
 })();"""
 
 
-#: A command handler's answer meaning "the reply is sent later" (eval_js waits for the page).
-DEFERRED = object()
-
-Command = Callable[[dict[str, Any]], Any]
-
-
 class HostApp:
     """Executes the parent's commands against real windows and reports what pages send."""
 
@@ -139,8 +123,7 @@ class HostApp:
         self._exiting = False
         self.exit_code = 0
         self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        #: Per user label: commands waiting behind a call that waits for the window's frame.
-        self._lanes: dict[str, _Lane] = {}
+        self.lanes = Lanes(self._lock, self._answer)
         self.commands: dict[str, Command] = {
             "create": self.cmd_create,
             "emit": self.cmd_emit,
@@ -288,7 +271,7 @@ class HostApp:
         except Exception as exc:
             self.out.write(wire.reply_line(request_id, error=_describe(exc)))
             return
-        if not self._queue_behind(message, handler):
+        if not self.lanes.queue_behind(message, handler):
             self._answer(request_id, partial(handler, message))
 
     def _answer(self, request_id: Any, run: Callable[[], Any]) -> None:
@@ -300,55 +283,6 @@ class HostApp:
             return
         if request_id is not None and result is not DEFERRED:
             self.out.write(wire.reply_line(request_id, result))
-
-    # -- lanes: a window's calls that wait for its frame hold up no other window -----------------
-
-    def _queue_behind(self, message: dict[str, Any], handler: Command) -> bool:
-        """Queue a command for a window whose lane is busy, after what waits there.
-
-        Window-control calls for that window keep their order; page events and ``close``
-        do not wait.
-        """
-        label = message.get("label")
-        if not isinstance(label, str) or message["action"] in NOT_QUEUED:
-            return False
-        with self._lock:
-            lane = self._lanes.get(label)
-            if lane is None or lane.thread is threading.current_thread():
-                return False
-            run = partial(handler, message)
-            lane.jobs.append(partial(self._answer, message.get("request_id"), run))
-        return True
-
-    def _in_lane(self, label: str, message: dict[str, Any], run: Callable[[], Any]) -> Any:
-        """Run ``run`` on window ``label``'s own thread (it may wait for the window manager).
-
-        Replies later (DEFERRED); the window's next calls queue behind it (``_queue_behind``).
-        Already on that thread, it runs at once.
-        """
-        job = partial(self._answer, message.get("request_id"), run)
-        with self._lock:
-            lane = self._lanes.get(label)
-            if lane is not None:
-                if lane.thread is threading.current_thread():
-                    return run()
-                lane.jobs.append(job)
-                return DEFERRED
-            lane = self._lanes[label] = _Lane(deque([job]))
-            lane.thread = threading.Thread(
-                target=self._run_lane, args=(label, lane), name=f"wry-lane-{label}", daemon=True
-            )
-        lane.thread.start()
-        return DEFERRED
-
-    def _run_lane(self, label: str, lane: _Lane) -> None:
-        while True:
-            with self._lock:
-                if not lane.jobs:
-                    del self._lanes[label]
-                    return
-                job = lane.jobs.popleft()
-            job()
 
     # -- windows ---------------------------------------------------------------------------------
 
@@ -781,7 +715,7 @@ class HostApp:
             return self._url_asked(window, window_control.get(window.native, name, window.state))
         run = partial(window_control.get, window.native, name, window.state)
         if window_control.would_wait(window.native, name, window.state):
-            return self._in_lane(message["label"], message, run)
+            return self.lanes.run(message["label"], message, run)
         return run()
 
     def _url_asked(self, window: HostWindow, url: str) -> str:
@@ -807,7 +741,7 @@ class HostApp:
         if method not in ("navigate", "reload"):
             run = partial(window_control.call, window.native, method, args, window.state)
             if window_control.would_wait(window.native, method, window.state):
-                return self._in_lane(message["label"], message, run)
+                return self.lanes.run(message["label"], message, run)
             return run()
         with window.nav_lock:
             return self._navigate_window(window, method, args)
@@ -1105,14 +1039,6 @@ class HostApp:
             else:
                 kept.append(event)
         return json.dumps(kept, ensure_ascii=False)
-
-
-@dataclass
-class _Lane:
-    """One window's commands run in order on a thread of their own."""
-
-    jobs: deque[Callable[[], None]]
-    thread: threading.Thread | None = None
 
 
 def _batch_text(events: list[Any]) -> str:

@@ -22,7 +22,7 @@ State = dict[str, Any]
 #: How long a call waits at most for a window shown a moment ago to get its frame (see
 #: ``wait_framed``): a window manager frames it in tens of milliseconds, a second or more
 #: when WebKit is starting; without one it never happens. The host runs such a call on a
-#: thread of the window's own (``HostApp._in_lane``): other windows never wait for it.
+#: thread of the window's own (``host_lanes.Lanes.run``): other windows never wait for it.
 FRAME_WAIT_S = 2.0
 #: Waits that timed out, with no window framed yet, after which the host takes it that no
 #: window manager runs and stops waiting (until a window turns out framed after all).
