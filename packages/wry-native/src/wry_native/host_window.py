@@ -36,7 +36,7 @@ class HostWindow:
     #: thread (on_navigation), so it may be held across a navigate.
     nav_lock: threading.Lock = field(default_factory=threading.Lock)
     state: dict[str, Any] = field(default_factory=dict)  # values Tauri cannot read back
-    show_when_up: bool = False  # created visible: shown when its page is up (see _reveal)
+    show_when_up: bool = False  # created visible: shown when its page is up (see reveal)
     app: str | None = None  # the parent's app that opened it (menus_host: app-wide menus)
     started: bool = False  # WebKit has begun a load: a new window's first may begin late
     deferred: str | None = None  # a navigate asked for before that, sent once it has

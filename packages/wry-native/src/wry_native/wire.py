@@ -39,7 +39,7 @@ PAGE_CHANNEL_EVENT = "wry-page"
 #: Page commands the adapter uses.
 CMD_EVENTS = "pywry_event"
 CMD_ATTACH = "pywry_attach"
-CMD_LEFT = "pywry_left"  # the page ran a pywry:refresh/navigate (see host_app._left)
+CMD_LEFT = "pywry_left"  # the page ran a pywry:refresh/navigate (see PageChannel.left)
 
 #: Requests the page answers (not the child); a parent that stops waiting sends ``forget``.
 PAGE_ANSWERED = frozenset({"eval_js", "probe_js"})
