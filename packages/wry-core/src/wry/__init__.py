@@ -26,6 +26,7 @@ _EXPORTS = {
     "BaseWidget": "wry.widget",
     "WidgetClosedError": "wry.widget",
     "QueueFullError": "wry.widget",
+    "JsError": "wry.widget",
     "PayloadError": "wry.protocol",
     "Transport": "wry.transport",
     "TransportNotAvailable": "wry.transport",
@@ -39,6 +40,7 @@ __all__ = [
     "BaseWidget",
     "CheckMenuItemConfig",
     "HtmlContent",
+    "JsError",
     "MenuConfig",
     "MenuItemConfig",
     "NativeWindowHandle",
@@ -95,4 +97,4 @@ if TYPE_CHECKING:
     from wry.settings import PyWrySettings
     from wry.transport import Transport, TransportNotAvailable
     from wry.tray import TrayProxy
-    from wry.widget import BaseWidget, QueueFullError, WidgetClosedError
+    from wry.widget import BaseWidget, JsError, QueueFullError, WidgetClosedError

@@ -35,6 +35,13 @@ class QueueFullError(RuntimeError):
     """More events wait for a page than ``PyWrySettings.queue_limit`` allows; says why."""
 
 
+class JsError(RuntimeError):
+    """A script given to ``eval_js`` threw in the page; the message is the page's.
+
+    Every transport with ``eval_js`` raises it (or a subclass), so one ``except`` serves all.
+    """
+
+
 def content_payload(content: str | HtmlContent) -> dict[str, Any]:
     """The ``pywry:update-content`` payload: html plus CSS and scripts, each with a stable id."""
     content = HtmlContent.of(content)

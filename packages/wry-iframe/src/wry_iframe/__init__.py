@@ -3,7 +3,7 @@
 Registered through the ``wry`` entry-point group; use it with ``PyWry(transport="iframe")``.
 """
 
-from wry.widget import QueueFullError
-from wry_iframe.handle import IframeWidget, JsError
+from wry.widget import JsError, QueueFullError
+from wry_iframe.handle import IframeWidget
 
 __all__ = ["IframeWidget", "JsError", "QueueFullError"]

@@ -15,7 +15,7 @@ from wry.models import HtmlContent, check_event_name
 from wry.page import bridge_bundle, render_page, script_tag
 from wry.protocol import encode_event
 from wry.transport import running_request
-from wry.widget import BaseWidget, WidgetClosedError, content_payload
+from wry.widget import BaseWidget, JsError, WidgetClosedError, content_payload
 from wry_iframe.outbox import Outbox
 from wry_iframe.security import new_token
 
@@ -32,10 +32,6 @@ log = logging.getLogger("wry.iframe")
 MAX_REMEMBERED_PAGES = 8
 #: What the adapter sends in place of an event too big for one message (ws-adapter.js).
 REFUSED_NOTICE = "pywry:refused"
-
-
-class JsError(RuntimeError):
-    """The script given to ``eval_js`` threw in the page; the message is the page's."""
 
 
 @lru_cache(maxsize=1)

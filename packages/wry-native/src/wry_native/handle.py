@@ -345,7 +345,8 @@ class NativeWindowHandle(BaseWidget):
     def eval_js(self, script: str, timeout: float | None = None) -> Any:
         """Run ``script`` (expression or statements) in the page and return its JSON value.
 
-        A returned Promise is awaited. A JavaScript error raises NativeCallError naming it.
+        A returned Promise is awaited. A JavaScript error raises ``wry.JsError`` (as
+        ``NativeJsError``, a ``NativeCallError``) naming it.
         Safe from callbacks (they run on their own thread); from asyncio code, await
         :meth:`eval_js_async` instead so the event loop keeps running.
         """

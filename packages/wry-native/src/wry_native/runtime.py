@@ -37,6 +37,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import IO, TYPE_CHECKING, Any
 
+from wry.widget import JsError
 from wry_native import wire
 from wry_native.outbox import Outbox, OutboxClosed, Send
 
@@ -58,6 +59,10 @@ class NativeHostError(RuntimeError):
 
 class NativeCallError(RuntimeError):
     """The child host refused or failed a request; the message is the host's reason."""
+
+
+class NativeJsError(NativeCallError, JsError):
+    """The script given to ``eval_js`` threw in the page; the message names the page's error."""
 
 
 class NativeTimeout(TimeoutError):
@@ -490,7 +495,12 @@ class NativeRuntime:
         if message.get("success"):
             future.set_result(message.get("result"))
         else:
-            future.set_exception(NativeCallError(str(message.get("error"))))
+            error = (
+                NativeJsError
+                if message.get("error_kind") == wire.JS_ERROR_KIND
+                else NativeCallError
+            )
+            future.set_exception(error(str(message.get("error"))))
 
     def _dispatch_loop(self) -> None:
         while True:

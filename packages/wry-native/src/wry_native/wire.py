@@ -43,6 +43,8 @@ CMD_LEFT = "pywry_left"  # the page ran a pywry:refresh/navigate (see PageChanne
 
 #: Requests the page answers (not the child); a parent that stops waiting sends ``forget``.
 PAGE_ANSWERED = frozenset({"eval_js", "probe_js"})
+#: ``error_kind`` of a reply whose page script threw (the parent raises a ``JsError``).
+JS_ERROR_KIND = "javascript"
 
 #: The canonical prefix of a fire-and-forget emit line; the child slices the batch out of it
 #: without decoding it (fast path), anything else is decoded normally.
@@ -105,6 +107,12 @@ def reply_line(request_id: Any, result: Any = None, error: str | None = None) ->
         return dumps({"request_id": request_id, "success": True, "result": result}) + "\n"
     except (TypeError, ValueError) as exc:
         return reply_line(request_id, error=f"result cannot be sent as JSON: {exc}")
+
+
+def js_error_line(request_id: Any, error: str) -> str:
+    """A failed ``eval_js``/``probe_js`` whose script threw: the parent raises ``JsError``."""
+    reply = {"request_id": request_id, "success": False, "error": f"JavaScript error: {error}"}
+    return dumps({**reply, "error_kind": JS_ERROR_KIND}) + "\n"
 
 
 def event_line(label: str, event_type: str, data: Any) -> str:

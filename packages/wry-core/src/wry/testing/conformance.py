@@ -33,6 +33,7 @@ __all__ = [
     "test_closed_widget_refuses_display",
     "test_closed_widget_refuses_emits",
     "test_confirm_round_trip",
+    "test_eval_js_answers_and_a_throwing_script_raises_js_error",
     "test_events_emitted_before_the_page_is_up_reach_its_handlers",
     "test_events_emitted_right_after_update_reach_the_new_content",
     "test_js_api_is_the_seeds_on_every_transport",
@@ -463,3 +464,24 @@ def test_close_reports_window_closed_once(session: Session) -> None:
     (event,) = session.wait_recorded("window:closed")
     assert event["data"]["label"] == session.label
     assert session.recorded("window:closed") == [event]
+
+
+def test_eval_js_answers_and_a_throwing_script_raises_js_error(session: Session) -> None:
+    """Where a transport has ``eval_js``: the value comes back; a throw is ``wry.JsError``."""
+    outcome = session.python(
+        "from wry import JsError\n"
+        "if not hasattr(handle, 'eval_js'):\n"
+        "    result = None\n"
+        "else:\n"
+        "    value = handle.eval_js('21 * 2')\n"
+        "    try:\n"
+        "        handle.eval_js(\"throw new Error('nope from the page')\")\n"
+        "        result = [value, 'no error']\n"
+        "    except JsError as exc:\n"
+        "        result = [value, str(exc)]\n"
+    )
+    if outcome is None:
+        pytest.skip("this transport's widgets have no eval_js")
+    value, error = outcome
+    assert value == 42
+    assert "nope from the page" in error
