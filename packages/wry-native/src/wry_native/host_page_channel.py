@@ -146,9 +146,7 @@ class PageChannel:
                     self.host.out.write(wire.reply_line(request_id, data.get("value")))
                 else:
                     error = data.get("error") or "the script failed"
-                    self.host.out.write(
-                        wire.reply_line(request_id, error=f"JavaScript error: {error}")
-                    )
+                    self.host.out.write(wire.js_error_line(request_id, error))
             else:
                 kept.append(event)
         return json.dumps(kept, ensure_ascii=False)
@@ -163,6 +161,4 @@ class PageChannel:
         if answer.get("ok"):
             self.host.out.write(wire.reply_line(request_id, answer.get("value")))
         else:
-            self.host.out.write(
-                wire.reply_line(request_id, error=f"JavaScript error: {answer.get('error')}")
-            )
+            self.host.out.write(wire.js_error_line(request_id, str(answer.get("error"))))
