@@ -751,6 +751,32 @@ def test_sigterm_and_stdin_eof_exit_cleanly_and_remove_the_temp_dir(x_display: X
         assert not workdir.exists()
 
 
+def blocked_signals(pid: int) -> set[int]:
+    """The signals process ``pid`` blocks (its main thread's ``SigBlk``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigBlk:"):
+            mask = int(line.split()[1], 16)
+            return {n for n in range(1, 65) if mask & (1 << (n - 1))}
+    raise AssertionError(f"no SigBlk line for {pid}")
+
+
+def test_sigterm_is_blocked_neither_in_the_host_nor_in_its_webkit_helpers(
+    app: PyWry, recorder: Recorder
+) -> None:
+    """A blocked mask is inherited across exec: the helpers ignored SIGTERM while it was."""
+    handle = app.show("<p>signals</p>", callbacks={"*": recorder})
+    recorder.wait_for("pywry:ready")
+    host = handle.runtime.pid  # type: ignore[attr-defined]
+    helpers = wait_until(
+        lambda: {p for p in descendants(host) if alive(p)} or None, "the WebKit helpers"
+    )
+    for pid in {host, *helpers}:
+        assert signal.SIGTERM not in blocked_signals(pid), Path(f"/proc/{pid}/cmdline")
+    web = next(p for p in helpers if b"WebProcess" in Path(f"/proc/{p}/cmdline").read_bytes())
+    os.kill(web, signal.SIGTERM)  # the helper itself ends at once, as any process would
+    wait_until(lambda: not alive(web), "the web process to end on SIGTERM", 2)
+
+
 def open_pipes() -> dict[int, str]:
     """This process's descriptors that are pipe ends, with what they point at."""
     found = {}

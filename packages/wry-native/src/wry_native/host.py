@@ -1,11 +1,14 @@
 """``python -m wry_native.host --dir DIR --parent PID``: the child process that owns the windows.
 
-Order matters here (notes/native-linux.md Q8): SIGTERM must be blocked *before* pytauri is
-imported, because pytauri and WebKit start threads at import and a Python signal handler never
-runs while the main thread sits in the GTK loop. A ``sigwait`` thread turns SIGTERM into a clean
-``AppHandle.exit``. The parent-death signal is set at once, then checked against a parent that
-died before it was set. The protocol stream is a private copy of fd 1; fd 1 itself points at
-stderr, so a stray ``print`` from any library cannot corrupt the wire.
+SIGTERM (notes/native-linux.md Q8): a Python signal handler never runs while the main thread
+sits in the GTK loop, so the handler here does nothing and ``signal.set_wakeup_fd`` does the
+work: the C-level handler writes the signal's number to a pipe on whichever thread takes it,
+and a thread reading that pipe turns it into a clean ``AppHandle.exit``. The signal is not
+blocked (the other way the notes found): a blocked mask is inherited across ``exec``, and the
+WebKit helpers then ignored SIGTERM until the host was gone. The parent-death signal is set
+at once, then checked against a parent that died before it was set. The protocol stream is a
+private copy of fd 1; fd 1 itself points at stderr, so a stray ``print`` from any library
+cannot corrupt the wire.
 """
 
 from __future__ import annotations
@@ -19,9 +22,21 @@ import sys
 PR_SET_PDEATHSIG = 1
 
 
-def _prepare_process(parent_pid: int) -> int:
-    """Block SIGTERM, ignore SIGINT, arm the parent-death signal; return the protocol fd."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+def _catch_sigterm() -> int:
+    """Make SIGTERM write to a pipe (see the module docstring); return the pipe's read end."""
+    read_end, write_end = os.pipe2(os.O_CLOEXEC)
+    os.set_blocking(write_end, False)
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    return read_end
+
+
+def _prepare_process(parent_pid: int) -> tuple[int, int]:
+    """Catch SIGTERM, ignore SIGINT, arm the parent-death signal.
+
+    Returns the protocol fd and the fd SIGTERM is reported on.
+    """
+    sigterm_fd = _catch_sigterm()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the parent
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
@@ -31,7 +46,7 @@ def _prepare_process(parent_pid: int) -> int:
     protocol_fd = os.dup(1)
     os.dup2(2, 1)
     _software_rendering_defaults()
-    return protocol_fd
+    return protocol_fd, sigterm_fd
 
 
 def _software_rendering_defaults() -> None:
@@ -50,11 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", required=True, help="a private directory the parent created")
     parser.add_argument("--parent", type=int, default=0, help="the parent's pid")
     args = parser.parse_args(argv)
-    protocol_fd = _prepare_process(args.parent)
+    protocol_fd, sigterm_fd = _prepare_process(args.parent)
 
     from wry_native.host_app import run_host  # imports pytauri: after the signal setup
 
-    code = run_host(args.dir, protocol_fd)
+    code = run_host(args.dir, protocol_fd, sigterm_fd)
     # Skip interpreter finalisation: a daemon thread is blocked reading stdin, and finalising
     # around it aborts the process (rc -6). Everything worth flushing has been flushed.
     sys.stderr.flush()

@@ -54,9 +54,10 @@ EXIT_GRACE_S = 3.0
 class HostApp:
     """Executes the parent's commands against real windows and reports what pages send."""
 
-    def __init__(self, workdir: Path, out: Output) -> None:
+    def __init__(self, workdir: Path, out: Output, sigterm_fd: int | None = None) -> None:
         self.workdir = workdir
         self.out = out
+        self.sigterm_fd = sigterm_fd  # SIGTERM is reported here (host.py), if anywhere
         self.pages = PageStore()
         self.app: AppHandle | None = None
         self.max_line = wire.max_line(os.environ)
@@ -200,7 +201,16 @@ class HostApp:
         os._exit(self.exit_code)
 
     def _wait_for_sigterm(self) -> None:
-        signal.sigwait({signal.SIGTERM})
+        """Exit once SIGTERM arrives: its handler writes to ``sigterm_fd`` (see ``host.py``)."""
+        if self.sigterm_fd is None:
+            return
+        while True:
+            try:
+                signums = os.read(self.sigterm_fd, 64)
+            except InterruptedError:
+                continue
+            if not signums or signal.SIGTERM in signums:
+                break
         self.request_exit(0)
 
     def _on_run_event(self, _app: AppHandle, event: Any) -> None:
@@ -301,12 +311,16 @@ def load_extensions(host: HostApp) -> None:
 EXTENSIONS = ("wry_native.menus_host", "wry_native.tray_host", "wry_native.hot_reload_host")
 
 
-def run_host(workdir: str, protocol_fd: int) -> int:
-    """Entry point used by ``python -m wry_native.host`` after the process is prepared."""
+def run_host(workdir: str, protocol_fd: int, sigterm_fd: int | None = None) -> int:
+    """Entry point used by ``python -m wry_native.host`` after the process is prepared.
+
+    ``sigterm_fd`` is the pipe SIGTERM is reported on (``host.py``); without one the host
+    leaves SIGTERM alone.
+    """
     logging.basicConfig(level=os.environ.get("WRYNATIVE_LOG", "WARNING"), stream=sys.stderr)
     path = Path(workdir)
     out = Output(protocol_fd)
-    host = HostApp(path, out)
+    host = HostApp(path, out, sigterm_fd)
     try:
         code = host.run()
     finally:
