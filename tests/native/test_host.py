@@ -30,6 +30,7 @@ from native_helpers import (
 
 from wry import HtmlContent, PyWry, PyWrySettings, WidgetClosedError
 from wry.protocol import PayloadError, encode_event
+from wry_native.host_urls import as_reported
 from wry_native.outbox import Send
 from wry_native.runtime import (
     NativeCallError,
@@ -515,6 +516,13 @@ def test_a_navigate_to_a_url_written_otherwise_is_not_undone_by_the_late_first_l
     navigate_at_once_after_show("dot", "tauri://localhost/p/./{}.html?elsewhere")
 
 
+def test_a_navigate_to_a_url_with_a_space_is_not_undone_by_the_late_first_load(
+    x_display: XDisplay,
+) -> None:
+    """As above, to a URL WebKit reports percent-encoded (a space and an ``ü`` in it)."""
+    navigate_at_once_after_show("space", "tauri://localhost/p/{}.html?else where=\u00fc")
+
+
 def navigate_at_once_after_show(prefix: str, target_format: str) -> None:
     """Six fresh hosts, busy CPUs: show a window, navigate it at once; it stays there."""
     with busy_cpus():
@@ -527,7 +535,7 @@ def navigate_at_once_after_show(prefix: str, target_format: str) -> None:
                 page = native_page(HtmlContent("<p>first</p>"), label, "dark", label)
                 created = rt.call("create", {"label": label, "page": page, "title": label})
                 target = target_format.format(label)
-                landed = {target, target.replace("/./", "/")}  # as WebKit writes it
+                landed = {target, as_reported(target)}  # as WebKit writes it
                 away = {"label": label, "method": "navigate", "args": [target]}
                 rt.request("window_call", away, timeout=WAIT_S)
                 created.result(WAIT_S)

@@ -10,23 +10,84 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+#: Schemes the URL standard calls special: their hosts are domains, their ports have defaults.
+DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
+SPECIAL_SCHEMES = {*DEFAULT_PORTS, "file"}
+#: ASCII characters the URL standard percent-encodes in each part (controls, space and
+#: anything past ASCII always); an existing ``%xx`` is kept as it is.
+PATH_ESCAPED = frozenset(' "#<>?^`{}')
+QUERY_ESCAPED = frozenset(' "#<>')
+SPECIAL_QUERY_ESCAPED = QUERY_ESCAPED | {"'"}
+FRAGMENT_ESCAPED = frozenset(' "<>`')
+
 
 def as_reported(url: str) -> str:
     """``url`` written as WebKit reports the load of it (``on_navigation``), for comparison.
 
-    A navigate's URL is compared with the loads WebKit begins: ``/p/./x.html`` or an upper-case
-    scheme or host would never match, and the navigation would not be known for the one asked
-    for. Lower-cases scheme and host, removes dot segments, gives an empty path with a host
-    ``/``; an empty query or fragment stays (the load checks' resends differ by one).
+    A navigate's URL is compared with the loads WebKit begins, which Tauri reports as the URL
+    standard writes them (checked against real loads in tests/native/test_native_urls.py):
+    a ``/p/./x.html``, an upper-case scheme, a space or an ``ü`` in the path would never
+    match, and the navigation would not be known for the one asked for. So: the scheme in
+    lower case, dot segments removed, spaces, quotes and non-ASCII characters percent-encoded
+    (UTF-8) as the part they are in requires; for http(s), ws(s), ftp and file also the host
+    in lower case and IDNA (``xn--``), no default port, ``\\`` as ``/`` and ``/`` for an empty
+    path. An empty query or fragment stays (the load checks' resends differ by one). A URL
+    this cannot take apart comes back as it is.
     """
     address, hash_mark, fragment = url.partition("#")
     address, question_mark, query = address.partition("?")
-    parts = urlsplit(address)
-    if not parts.scheme or not parts.netloc:
+    scheme, colon, rest = address.partition(":")
+    scheme = scheme.lower()
+    special = scheme in SPECIAL_SCHEMES
+    if special:
+        rest = rest.replace("\\", "/")
+    if not colon or not rest.startswith("//"):
         return url
-    path = _without_dot_segments(parts.path) or "/"
-    head = f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
-    return f"{head}{question_mark}{query}{hash_mark}{fragment}"
+    authority, slash, path = rest[2:].partition("/")
+    if special:
+        written = _special_authority(scheme, authority)
+        if written is None:
+            return url
+        authority = written
+    path = _without_dot_segments(slash + path)
+    if special and not path:
+        path = "/"
+    query_escaped = SPECIAL_QUERY_ESCAPED if special else QUERY_ESCAPED
+    head = f"{scheme}://{authority}{_escape(path, PATH_ESCAPED)}"
+    tail = f"{question_mark}{_escape(query, query_escaped)}"
+    return f"{head}{tail}{hash_mark}{_escape(fragment, FRAGMENT_ESCAPED)}"
+
+
+def _special_authority(scheme: str, authority: str) -> str | None:
+    """``user@host:port`` with the host lower-cased and in IDNA and a default port dropped."""
+    userinfo, at, hostport = authority.rpartition("@")
+    if hostport.startswith("["):  # an IPv6 address: kept as written
+        host, bracket, port = hostport.partition("]")
+        host += bracket
+        port = port.removeprefix(":")
+    else:
+        host, _, port = hostport.partition(":")
+        try:
+            host = host.encode("idna").decode("ascii") if host else host
+        except UnicodeError:
+            return None
+    host = host.lower()
+    if port == DEFAULT_PORTS.get(scheme):
+        port = ""
+    return f"{userinfo}{at}{host}{':' if port else ''}{port}"
+
+
+def _escape(text: str, escaped: frozenset[str]) -> str:
+    """``text`` with what the URL standard percent-encodes in its part encoded as UTF-8."""
+    if text.isascii() and not any(c in escaped or c < " " or c == "\x7f" for c in text):
+        return text
+    out = []
+    for char in text:
+        if char.isascii() and char not in escaped and " " <= char != "\x7f":
+            out.append(char)
+        else:
+            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass")))
+    return "".join(out)
 
 
 def _without_dot_segments(path: str) -> str:
