@@ -108,9 +108,12 @@ class Connection:
 
     # -- any thread -------------------------------------------------------------------------
 
-    def close_soon(self, code: int, reason: str = "") -> None:
-        """Close the socket with ``code`` (the page sees it), from any thread."""
-        self.thread.submit(lambda: self.close(code, reason))
+    def close_soon(self, code: int, reason: str = "", flush: bool = False) -> None:
+        """Close the socket with ``code`` (the page sees it), from any thread.
+
+        With ``flush``, what the outbox holds goes first (see :meth:`close`).
+        """
+        self.thread.submit(lambda: self.close(code, reason, flush))
 
     def close_while_held(self, code: int, reason: str) -> None:
         """Send what the outbox holds, then the close frame, from outside the socket thread.
@@ -138,8 +141,10 @@ class Connection:
         with self.lock:
             self._flush_locked()
             closing = self._closing is not None and not self._unsent()
-        if closing:  # everything emitted before close() has gone: the close frame follows
-            self.thread.submit(self._close_when_flushed)
+        # everything emitted before close() has gone: the close frame follows (from here,
+        # on the stopping writer, once the socket thread has ended)
+        if closing and not self.thread.submit(self._close_when_flushed):
+            self._close_when_flushed()
 
     def _flush_locked(self) -> None:
         if self.retired or self._out or self._broken or self.protocol.state is not OPEN:
@@ -256,13 +261,17 @@ class Connection:
 
         What the kernel had no room for yet, the close frame last, is left to the stopping
         writer thread, which sends it while the page reads and then closes the socket:
-        aborting here would cut the page off without its close code.
+        aborting here would cut the page off without its close code. A ``close(flush=True)``
+        still waiting for room (the server stopping at exit, say) is left to it as well: the
+        writer sends the rest of the outbox, then that close frame.
         """
+        with self.lock:
+            live = bool(self._out) and not (self.closed or self._broken)
+            handed = live and self.writer.adopt(self)
+        if handed and self._closing is not None:
+            return  # the writer's flush ends with the pending close
         self._close_when_flushed()  # a close() still waiting for the outbox: its code, its then
         self._close_now(CLOSE_WIDGET_CLOSED, "server stopping")
-        with self.lock:
-            handed = bool(self._out) and not (self.closed or self._broken)
-            handed = handed and self.writer.adopt(self)
         if not handed:
             self.abort()
 

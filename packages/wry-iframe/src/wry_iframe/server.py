@@ -182,7 +182,7 @@ class IframeServer:
                 self._closed_tokens[label] = widget.token
             self.widgets.clear()
         for conn in connections:
-            conn.close_soon(CLOSE_WIDGET_CLOSED, "server stopping")
+            conn.close_soon(CLOSE_WIDGET_CLOSED, "server stopping", flush=True)
         self._uvicorn.should_exit = True
         deadline = time.monotonic() + timeout
         if threading.current_thread() is not self._thread:
