@@ -10,6 +10,7 @@ import pytest
 from iframe.conftest import Recorder, Show
 from local_site import slow_script
 
+import wry_iframe.handle
 from wry import PyWry, PyWrySettings, WidgetClosedError
 from wry_iframe import JsError, QueueFullError
 
@@ -275,10 +276,11 @@ def test_events_after_a_refresh_or_navigate_reach_the_page_that_follows(show: Sh
 
 
 def test_events_after_a_refresh_waiting_behind_an_update_reach_the_next_page(
-    show: Show,
+    show: Show, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The refresh runs only once the update's script has loaded: the page stays meanwhile,
     and what was emitted after the refresh still waits for the page that follows."""
+    monkeypatch.setattr(wry_iframe.handle, "STAY_CHECK", 2.0)  # shorter than the script's wait
     handle, page = show('<h1 id="t">original</h1>')
     ready = Recorder()
     handle.on("pywry:ready", ready)

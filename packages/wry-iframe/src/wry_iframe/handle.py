@@ -32,6 +32,11 @@ log = logging.getLogger("wry.iframe")
 MAX_REMEMBERED_PAGES = 8
 #: What the adapter sends in place of an event too big for one message (ws-adapter.js).
 REFUSED_NOTICE = "pywry:refused"
+#: Seconds a page still here after its ``navigate()``/``refresh()`` ran waits before it counts
+#: as having stayed (a download, an HTTP 204 answer) and takes the events emitted after it.
+#: The browser tells a page nothing while its navigation waits for an answer, so this is also
+#: how slow a navigation may be before the leaving page takes the next page's events.
+STAY_CHECK = 10.0
 
 
 @lru_cache(maxsize=1)
@@ -231,6 +236,7 @@ class IframeWidget(BaseWidget):
                 "queueLimit": self.app.settings.queue_limit,
                 "maxMessageBytes": self.server.max_message_bytes,
                 "contentSeq": content_seq,
+                "stayCheckMs": round(STAY_CHECK * 1000),
             }
         )
 

@@ -30,7 +30,7 @@
   var opens = 0; // sockets that opened (1 + reconnections)
   var held = false; // a test asked the socket to stay down
   var leaving = false; // a navigate/refresh was applied: the page is going away
-  var STAY_CHECK = 2000;
+  var STAY_CHECK = cfg.stayCheckMs; // see leave()
   var FRAME_OVERHEAD = 40; // '{"s":<seq>,"e":[…]}' around the events of a frame
   var root = document.documentElement;
 
@@ -173,9 +173,13 @@
   }
 
   // After pywry:navigate or pywry:refresh the page is about to go: it applies and
-  // acknowledges nothing more, so the next page gets every later event. A page still here
-  // STAY_CHECK after the event ran (a download, a "204 No Content" answer; the event may
-  // wait behind an update's scripts) reconnects and gets them itself.
+  // acknowledges nothing more, so the next page gets every later event. The browser keeps
+  // this page, its scripts running, until the next page's answer arrives, and gives no sign
+  // of whether one will (a slow server or proxy) or the page stays (a download, a "204 No
+  // Content" answer): no navigation API event, no state. So only a page still here
+  // STAY_CHECK after the event ran (it may wait behind an update's scripts) reconnects and
+  // gets them itself; at 2 s, a slower navigation's events went to the page that was
+  // leaving, which acknowledged them, and the next page never had them.
   function leave() {
     leaving = true;
   }

@@ -1,0 +1,46 @@
+"""A navigation whose new page takes seconds to arrive: the events after it wait for it.
+
+The browser keeps the old page, its scripts running, until the new one's answer arrives,
+and tells it nothing meanwhile. The old page used to take the events back 2 s after it
+ran the navigation (its check for a page that stays), acknowledge them, and leave: the
+page that followed never got them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from iframe.conftest import Recorder, Show
+from local_site import local_site
+
+pytestmark = pytest.mark.iframe
+
+PAGE = (
+    "<script>pywry.on('app:data', (d) => {"
+    " pywry.emit('app:seen', {d: d, old: window.__old === 1}); });</script>"
+)
+#: Longer than the 2 s the old page used to wait before it took the events back.
+SLOW = 4.0
+
+
+def redirect_to(url: str) -> bytes:
+    """A page that sends the browser on to ``url`` (what a slow proxy or login hop does)."""
+    return f"<script>location.replace({json.dumps(url)})</script>".encode()
+
+
+def test_events_after_a_slow_navigation_reach_the_new_page_in_order(show: Show) -> None:
+    handle, page = show(PAGE)
+    ready, seen = Recorder(), Recorder()
+    handle.on("pywry:ready", ready)
+    handle.on("app:seen", seen)
+    page.evaluate("window.__old = 1")
+    with local_site(redirect_to(handle.url), "text/html", delay=SLOW) as origin:
+        handle.navigate(origin + "slow")  # type: ignore[attr-defined]
+        for n in range(1, 4):
+            handle.emit("app:data", n)
+        ready.wait(timeout=30)  # the new page
+        calls = seen.wait(3, timeout=30)
+    assert [c[0] for c in calls] == [{"d": n, "old": False} for n in range(1, 4)]
+    assert handle.wait_delivered(10)  # type: ignore[attr-defined]
+    assert len(seen.calls) == 3
