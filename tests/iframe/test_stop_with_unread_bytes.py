@@ -55,6 +55,22 @@ def test_a_page_that_never_reads_again_does_not_hold_destroy(app: PyWry, show: S
     assert not [t for t in writer_threads() if t.is_alive()], "the writer outlived destroy()"
 
 
+def test_events_behind_a_large_emit_a_page_never_reads_are_dropped_with_the_widget(
+    app: PyWry, show: Show
+) -> None:
+    """close() waits for them to leave; the server stopping meanwhile hands that wait to the
+    writer, which gives up on the page: they are dropped (and logged) all the same."""
+    handle, page = show()
+    page.evaluate(BUSY % 12_000)  # longer than destroy() may take: it never reads again
+    handle.emit("app:big", {"text": "x" * BIG})
+    handle.emit("app:small", 1)  # still in the outbox when close() starts
+    started = time.monotonic()
+    app.destroy()
+    assert time.monotonic() - started < 5.0
+    assert handle.pending == 0  # type: ignore[attr-defined]
+    assert handle.wait_delivered(0) is False  # type: ignore[attr-defined]
+
+
 def test_a_page_that_never_reads_again_does_not_hold_interpreter_exit(browser: Any) -> None:
     script = textwrap.dedent(
         f"""

@@ -328,13 +328,16 @@ class Connection:
     def abort(self) -> None:
         """Close the TCP connection now and tell the server (once).
 
-        On the socket thread; on the writer once the socket thread has stopped.
+        On the socket thread; on the writer once the socket thread has stopped. A close()
+        still waiting for the outbox ends here too: its ``then`` runs (the stopping writer
+        gave up on a page that does not read, and no timer of the socket thread is left).
         """
         with self.lock:
             if self.closed:
                 return
             self.closed = self.retired = True
             self._out.clear()
+            closing, self._closing = self._closing, None
         self.thread.forget(self)
         # The writer may still watch the descriptor: it lets go before the descriptor closes,
         # so a new socket that reuses the number is never mistaken for this one.
@@ -347,6 +350,8 @@ class Connection:
                 f"max_message_bytes={self.server.max_message_bytes}; socket closed",
             )
         self.server.socket_closed(self)
+        if closing is not None and closing[2] is not None:
+            closing[2]()
 
     def _abort_soon(self) -> None:
         """Abort on the socket thread, or here once it has stopped (no one else would)."""
