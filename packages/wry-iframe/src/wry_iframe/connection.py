@@ -103,6 +103,7 @@ class Connection:
         self._sent_bytes = 0  # progress of writes, for the closing timeout and keepalive
         self._keepalive_sent = 0
         self._pong_queued = False  # a pong waits in _out
+        self._lingering = False  # the server stopped: the writer waits for the page's answer
         #: close() waiting for the outbox to drain: (code, reason, then)
         self._closing: tuple[int, str, Callable[[], None] | None] | None = None
 
@@ -260,23 +261,52 @@ class Connection:
         """The socket thread stops: the close frame follows what waits, then the socket closes.
 
         What the kernel had no room for yet, the close frame last, is left to the stopping
-        writer thread, which sends it while the page reads and then closes the socket:
-        aborting here would cut the page off without its close code. A ``close(flush=True)``
-        still waiting for room (the server stopping at exit, say) is left to it as well: the
-        writer sends the rest of the outbox, then that close frame.
+        writer thread, which sends it while the page reads, and closes the socket once the
+        page has answered the close frame (see :meth:`_linger`): aborting here would cut the
+        page off without its close code. A ``close(flush=True)`` still waiting for room (the
+        server stopping at exit, say) is left to it as well: the writer sends the rest of the
+        outbox, then that close frame.
         """
+        if self._closing is not None:
+            self.flush()  # what the close waits for goes first; it follows once all has gone
         with self.lock:
-            live = bool(self._out) and not (self.closed or self._broken)
-            handed = live and self.writer.adopt(self)
-        if handed and self._closing is not None:
-            return  # the writer's flush ends with the pending close
-        self._close_when_flushed()  # a close() still waiting for the outbox: its code, its then
-        self._close_now(CLOSE_WIDGET_CLOSED, "server stopping")
-        if not handed:
+            adopted = not (self.closed or self._broken) and self.writer.adopt(self)
+            waiting = self._closing is not None and bool(self._out) and not self.retired
+        if not waiting:  # else the writer's flush ends with the pending close
+            self._close_when_flushed()  # a close() still waiting: its code, its then
+            if self.protocol.state is OPEN:  # else our close frame went already
+                self._close_now(CLOSE_WIDGET_CLOSED, "server stopping")
+        if not adopted or not self.writer.submit(self._linger):
             self.abort()
 
+    def _linger(self) -> None:
+        """(stopping writer) Keep reading the socket until the page answers our close frame.
+
+        Closing a socket that has unread bytes (the page's acknowledgements, its events) makes
+        the kernel reset the connection, which drops what the page had not read yet, the close
+        frame too: the page would lose the last events and reconnect in vain.
+        """
+        with self.lock:
+            if self.closed or self._eof:  # the handshake is over: it closes once _out is sent
+                return
+            self._lingering = True
+            self._watch_on_writer(bool(self._out))
+
+    def _watch_on_writer(self, write: bool) -> None:
+        """(writer, lock held) Watch for room to write, and for the page's answer if lingering."""
+        events = (selectors.EVENT_WRITE if write else 0) | (
+            selectors.EVENT_READ if self._lingering else 0
+        )
+        if events:
+            self.writer.watch(self, events)
+        else:
+            self.writer.forget(self)
+
     def readable(self) -> None:
-        """Read what arrived and hand every complete message to the widget."""
+        """Read what arrived and hand every complete message to the widget.
+
+        On the socket thread; on the stopping writer while it lingers (see :meth:`_linger`).
+        """
         if self.closed:
             return
         try:
@@ -291,6 +321,13 @@ class Connection:
         else:
             self.protocol.receive_eof()
             self.thread.forget(self)  # a socket at its end is always readable: stop looking
+        if self._lingering:  # the server stopped: the page's events reach no callback now
+            self.protocol.events_received()
+            self._write_protocol()  # the page's answer to our close frame: the socket closes
+            if not data:
+                self.abort()
+            return
+        # not kept in a name: the frames (a flood of pings) are freed once dispatched
         for event in self.protocol.events_received():
             if isinstance(event, Frame):
                 try:
@@ -318,7 +355,7 @@ class Connection:
                     return
                 out.popleft()
             self._pong_queued = False
-            self.writer.forget(self)
+            self._watch_on_writer(False)
             done = self._eof or self._broken
         if done:
             self._abort_soon()
@@ -506,11 +543,11 @@ class Connection:
             sent = 0
         if self._out:  # the writer thread waits for room, whoever sent this
             if self.writer.on_thread():
-                self.writer.watch(self, selectors.EVENT_WRITE)
+                self._watch_on_writer(True)
             else:
                 self.writer.submit(self._watch_writable)
 
     def _watch_writable(self) -> None:
         with self.lock:
             if self._out and not self.closed:
-                self.writer.watch(self, selectors.EVENT_WRITE)
+                self._watch_on_writer(True)

@@ -123,9 +123,10 @@ class SocketThread:
         False, so its caller cleans up itself.
 
         With ``drain_on_stop`` the thread then goes on sending what waits for room in the
-        kernel, and running jobs, until every socket has drained, none took a byte for
-        ``DRAIN_STALL`` s, or ``timeout`` (less ``DRAIN_MARGIN``) has passed; it then closes
-        the sockets it still watches and those it adopted. Without it, a close frame queued
+        kernel, and waiting for the pages' answers to the close frames (their sockets watched
+        for reading), and running jobs, until every socket is done, none took or sent a byte
+        for ``DRAIN_STALL`` s, or ``timeout`` (less ``DRAIN_MARGIN``) has passed; it then
+        closes the sockets it still watches and those it adopted. Without it, a close frame queued
         behind a large emit was never sent: the page was cut without its close code.
         """
         with self._wake_lock:
@@ -277,16 +278,13 @@ class SocketThread:
                 log.info("wry-iframe: a page stopped reading; its socket closes unfinished")
                 return
             ready = self._selector.select(end - now)
-            if any(mask & selectors.EVENT_WRITE for _, mask in ready):
+            if any(key.data is not None for key, _ in ready):  # written or read: the page lives
                 progress = time.monotonic()
             self._handle(ready)  # jobs keep running: releases, sockets to watch
 
     def _writing(self) -> bool:
-        """Whether a socket still waits for room in the kernel."""
-        return any(
-            key.data is not None and key.events & selectors.EVENT_WRITE
-            for key in list(self._selector.get_map().values())
-        )
+        """Whether a socket still waits for room in the kernel, or for the page's answer."""
+        return any(key.data is not None for key in list(self._selector.get_map().values()))
 
     def _finish(self) -> None:
         with self._wake_lock:
