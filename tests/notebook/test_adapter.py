@@ -527,3 +527,34 @@ def test_events_a_page_had_no_room_for_and_python_sends_again_are_not_counted_lo
         assert tabs.handle.dropped_events == 10  # 2..11
     finally:
         app.destroy()
+
+
+def test_a_page_never_shows_events_sent_again_after_later_ones_it_holds(
+    host: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tab C joins while tab A reloads: it holds 4 and 5, not 2 and 3, which only tab A's old
+    page had. Python sends 2..5 again to A's reloaded view; tab C must not put 2 and 3 after
+    the 4 and 5 it holds, so that a view it renders later shows events in the order emitted."""
+    tabs = Tabs(host, app, monkeypatch)
+    tabs.open("tabA")
+    tabs.render("tabA", "va")
+    tabs.tell_python("tabA", "view")
+    tabs.emit(0, 1)
+    tabs.pump("tabA")
+    tabs.emit(2, 3)
+    tabs.pump()  # tab A is reloading, tab C not open yet: these reach no page
+    tabs.open("tabC")
+    tabs.emit(4, 5)
+    tabs.pump("tabC")
+    tabs.leaves("tabA", 2)
+    tabs.open("tabA2")
+    tabs.render("tabA2", "va2")
+    tabs.tell_python("tabA2", "view")
+    tabs.pump("tabA2", "tabC")
+    assert tabs.shows("va2", 4) == ["2", "3", "4", "5"]
+    tabs.render("tabC", "vc")  # the view of tab C renders at last (a reopened notebook's)
+    tabs.tell_python("tabC", "view")
+    tabs.emit(6)
+    tabs.pump("tabA2", "tabC")
+    assert tabs.shows("va2", 5) == ["2", "3", "4", "5", "6"]
+    assert tabs.shows("vc", 3) == ["4", "5", "6"]

@@ -124,7 +124,7 @@ function sharedState(model, fresh = false) {
       bufferFirst: 0, // Python's index of buffer[0] (events wait there for a view)
       // events of Python's the buffer had no room for (reported dropped): [from, to), how many
       refusedFrom: 0, refusedTo: 0, refused: 0,
-      heldFrom: undefined, heldTo: undefined, // Python's events this page received (acceptBatch)
+      heldTo: undefined, // Python's count of events sent up to the last batch received here
       displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
       jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
     };
@@ -211,27 +211,23 @@ function acceptBatch(state, message) {
   if (typeof message.first !== "number") return fanOut(state, events);
   const first = message.first;
   const end = first + events.length;
-  const [skipFrom, skipTo] = alreadyHeld(state, message.again);
-  let kept = events;
-  if (skipTo > skipFrom) kept = [...events.slice(0, skipFrom), ...events.slice(skipTo)];
-  // what this page received is one run of Python's events, from its first batch or a gap on
-  if (state.heldTo === undefined || gap) state.heldFrom = first;
+  const skip = alreadyHeld(state, message.again);
   state.heldTo = end;
-  fanOut(state, kept, skipFrom > 0 ? first : first + skipTo, end);
+  fanOut(state, skip ? events.slice(skip) : events, first + skip, end);
 }
 
 // Python sends again, to the next view, what a leaving page said reached no view; `again` is
 // [Python's index when they were first sent, how many] for the batch's first events. Every
 // page receives every batch, so a page that stays may have had them the first time (a view
 // that rendered before the kernel read another tab's leave notice, say): those it skips,
-// else that view would show them twice. Returns the part of the batch to skip, [from, to).
+// else that view would show them twice. It skips as well those sent before the first it
+// holds (it joined after them): put after the later events it holds, they would show out of
+// the order they were emitted in. Returns how many of the batch's first events to skip.
 function alreadyHeld(state, again) {
-  if (!Array.isArray(again) || state.heldTo === undefined) return [0, 0];
+  if (!Array.isArray(again) || state.heldTo === undefined) return 0;
   const [origin, count] = again.map(Number);
-  if (!Number.isInteger(origin) || !Number.isInteger(count)) return [0, 0];
-  const from = Math.max(origin, state.heldFrom);
-  const to = Math.min(origin + count, state.heldTo);
-  return to > from ? [from - origin, to - origin] : [0, 0];
+  if (!Number.isInteger(origin) || !Number.isInteger(count)) return 0;
+  return Math.max(0, Math.min(count, state.heldTo - origin));
 }
 
 function listen(model, state) {
