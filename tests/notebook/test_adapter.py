@@ -558,3 +558,28 @@ def test_a_page_never_shows_events_sent_again_after_later_ones_it_holds(
     tabs.pump("tabA2", "tabC")
     assert tabs.shows("va2", 5) == ["2", "3", "4", "5", "6"]
     assert tabs.shows("vc", 3) == ["4", "5", "6"]
+
+
+def test_a_drop_that_several_pages_report_counts_once(
+    host: Any, comms: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """queue_limit=10. Tab A shows the widget; tabs B and C hold the notebook with no view of
+    it, and each keeps the first 10 events for a view of its own and has no room for 10..19. Both
+    report the same ten events dropped: ``dropped_events`` counts them once."""
+    app = PyWry(PyWrySettings(queue_limit=10), transport="notebook")
+    try:
+        tabs = Tabs(host, app, monkeypatch)
+        for tab in ("tabA", "tabB", "tabC"):
+            state = f"{{ ...initialState({tab!r}, {COLLECT!r}), _queue_limit: 10 }}"
+            host.evaluate(f"() => {{ window.{tab} = makeModel({state}); }}")
+        tabs.render("tabA", "va")
+        tabs.tell_python("tabA", "view")
+        tabs.emit(*range(20))
+        tabs.pump("tabA", "tabB", "tabC")
+        assert tabs.shows("va", 20) == [str(n) for n in range(20)]
+        for tab in ("tabB", "tabC"):
+            for notice in host.evaluate(f"() => {tab}.sent.filter((s) => s.kind === 'dropped')"):
+                tabs.comm.custom_from_front_end(notice)
+        assert tabs.handle.dropped_events == 10
+    finally:
+        app.destroy()

@@ -26,6 +26,7 @@ from wry.protocol import PayloadError
 from wry.transport import choose_transport, installed_transports
 from wry.widget import WidgetClosedError
 from wry_notebook import NotebookWidget
+from wry_notebook.lost import LostEvents
 from wry_notebook.outbox import BUDGET, Outbox, QueueFullError, RateBudget
 
 pytestmark = pytest.mark.notebook
@@ -411,6 +412,28 @@ def test_events_the_page_had_no_room_for_are_logged_and_counted(
     assert "the page dropped 30 events (no view is showing this widget" in caplog.text
 
 
+def test_an_event_lost_both_in_the_page_and_in_python_counts_once(
+    limited: Callable[[int], tuple[NotebookWidget, RecordingComm]],
+) -> None:
+    """queue_limit=10. The view's output is cleared while a cell sends 2..21 in batches of 8,
+    8 and 4: the page keeps 2..11 for a next view and reports 12..21 dropped; Python keeps
+    only its last whole batches of at most 10 events, 18..21. The tab reloads: 18..21 go to
+    the next view, and the events lost are 2..17, sixteen, counted once each."""
+    handle, comm = limited(10)
+    sent_one_batch_each(handle, comm, 2)  # events 0 and 1
+    for first, count in ((2, 8), (10, 8), (18, 4)):
+        for i in range(first, first + count):
+            handle.emit("app:n", i)
+        handle.flush()
+    view_leaves(comm, "a")  # the kernel reads the page's notices after the cell
+    why = "no view is showing this widget"
+    comm.custom_from_front_end({"kind": "dropped", "count": 10, "why": why, "from": 12, "to": 22})
+    comm.custom_from_front_end({"kind": "gone", "view": "", "seen": 2})
+    assert handle.dropped_events == 16
+    view_appears(comm, "b")
+    assert [e["data"] for e in comm.events()][22:] == [18, 19, 20, 21]
+
+
 def test_the_traitlet_channel_carries_the_same_batches(app: PyWry) -> None:
     handle, comm = show(app, channel="traitlets")
     handle.emit("app:a", 1)
@@ -754,3 +777,14 @@ def test_a_saved_file_is_in_the_state_views_mount_before_the_views_hear_of_it(
     assert [asset[text] for asset in state["payload"][key]] == ["/* v2 */"]
     assert state["version"] > 1
     assert {e["type"] for e in comm.events()} == {event.strip('"')}  # CSS: restyled in place
+
+
+def test_each_lost_event_counts_once_and_one_sent_again_never() -> None:
+    lost = LostEvents()
+    assert lost.report(10, 20) == 10
+    assert lost.report(15, 25) == 5
+    assert lost.report(0, 30) == 15  # 0..9 and 25..29
+    assert lost.sent_again(18, 22) == 4
+    assert lost.report(17, 23) == 0  # 17 was counted, 18..21 are sent again, 22 was counted
+    assert lost.sent_again(40, 50) == 0
+    assert lost.report(35, 45) == 5  # 35..39

@@ -8,6 +8,7 @@ staying tab showed while it was away is not sent to it again: see docs/transport
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from test_jupyterlab import PAGE, KernelLog, cells, wait_for, widget
 from test_notebook_leave import READY, run_cell
 
 pytestmark = [pytest.mark.jupyterlab, pytest.mark.timeout(240)]
+
+DROPPED = re.compile(r"\(queue_limit\); (\d+) more were dropped")
 
 
 def second_tab(nb: LabPage, name: str) -> LabPage:
@@ -32,6 +35,12 @@ def second_tab(nb: LabPage, name: str) -> LabPage:
 def views_in_python(nb: LabPage, count: int) -> None:
     """Wait until Python has read ``count`` views' announcements (the kernel is idle)."""
     wait_for(lambda: nb.execute("print(h.views)").strip() == str(count), 30, f"{count} views")
+
+
+def refused(tab: LabPage) -> int:
+    """How many events the tab's page said (in its console) it had no room for."""
+    found = (DROPPED.search(text) for text in tab.page.console_errors)
+    return sum(int(match.group(1)) for match in found if match)
 
 
 def items(root: Any) -> list[str]:
@@ -95,3 +104,38 @@ def test_a_tab_reloads_while_another_shows_the_widget_and_a_cell_streams(
     assert items(root_a) == after
     assert b.execute("print(h.dropped_events, h.pending)").split() == ["0", "0"]
     assert b.page.console_errors == []
+
+
+def test_tabs_with_no_view_of_the_widget_count_the_events_they_had_no_room_for_once(
+    notebook: Callable[..., LabPage], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """queue_limit=10. Tab A shows the widget; tabs B and C have the notebook open but not its
+    output (it was never saved), so their pages keep events for a view of their own up to
+    queue_limit and report the rest dropped. Both report the same twenty: counted once."""
+    log = KernelLog(tmp_path / "log.jsonl")
+    name = f"{request.node.name}.ipynb"
+    a = notebook(
+        cells(
+            log.path,
+            "from wry import PyWrySettings\nsmall = PyWry(PyWrySettings(queue_limit=10))\n"
+            f"h = small.show({PAGE!r}, height=160)\nrecord('shown', label=h.label)\n",
+            "for i in range(30):\n    h.emit('app:item', i)\nh.flush()\n",
+        ),
+        name=name,
+    )
+    run_cell(a, 0)
+    run_cell(a, 1)
+    root_a = widget(a, log.wait("shown")[0]["label"])
+    root_a.locator("#items").wait_for(state="attached")
+    others = [second_tab(a, name) for _ in range(2)]
+    for tab in others:  # the widget's model is there, with no view
+        tab.page.wait_for_function("() => (globalThis.__wryNotebook?.states?.size || 0) > 0")
+        assert tab.page.locator(".wry-notebook").count() == 0
+    run_cell(a, 2)
+    root_a.locator("#items li").nth(29).wait_for()
+    assert items(root_a) == [str(i) for i in range(30)]
+    for tab in others:  # the page says so in the console, then tells Python
+        wait_for(lambda tab=tab: refused(tab) == 20, 30, "20 events the page had no room for")
+    # each tab's notices reach the kernel before a request it sends after them
+    counts = [tab.execute("print(h.dropped_events)").strip() for tab in others]
+    assert counts[-1] == "20"

@@ -10,14 +10,22 @@ from wry.models import HtmlContent, check_event_name
 from wry.protocol import encode_event
 from wry.transport import in_jupyter_kernel, running_request
 from wry.widget import BaseWidget, WidgetClosedError, content_payload
+from wry_notebook.lost import LostEvents
 from wry_notebook.outbox import Outbox, OutboxClosedError
-from wry_notebook.widget import CHANNELS, Channel, Refused, WryWidget
+from wry_notebook.widget import CHANNELS, Channel, WryWidget
 
 if TYPE_CHECKING:
     from wry.app import PyWry
     from wry.models import PageAsset
 
 log = logging.getLogger("wry.notebook")
+
+
+def _index(value: Any) -> int | None:
+    """``value`` if it is one of Python's event indices (an int, not a bool, not negative)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
 
 
 class NotebookWidget(BaseWidget):
@@ -69,6 +77,7 @@ class NotebookWidget(BaseWidget):
         self._view_expected = False
         self._displayed_in: str | int | None = None  # the request that displayed it last
         self.dropped_events = 0  # events that could reach no view and were lost (logged)
+        self._lost = LostEvents()  # which of them, so that several reports count them once
         # the most events any leaving page said reached its views (see _on_view)
         self._seen_most = 0
         self.widget.attach(
@@ -186,9 +195,7 @@ class NotebookWidget(BaseWidget):
 
     # -- from the front end --------------------------------------------------------------------
 
-    def _on_view(
-        self, view_id: str, live: bool, seen: int | None = None, refused: Refused | None = None
-    ) -> None:
+    def _on_view(self, view_id: str, live: bool, seen: int | None = None) -> None:
         with self._views_lock:
             if live:
                 self._views.add(view_id)
@@ -205,29 +212,25 @@ class NotebookWidget(BaseWidget):
                 # only what is past the furthest of them reached none and is sent again.
                 self._seen_most = max(self._seen_most, seen)
                 if not self._views:
-                    self._requeue_unseen(self._seen_most, refused)
+                    self._requeue_unseen(self._seen_most)
 
-    def _requeue_unseen(self, seen: int, refused: Refused | None = None) -> None:
+    def _requeue_unseen(self, seen: int) -> None:
         """The last view left having received ``seen`` events: the rest wait for the next view.
 
-        ``refused``: events the leaving page had no room for, already counted in
-        ``dropped_events``; those sent again now are not lost, so they no longer count.
+        Those a page had reported dropped (no room to keep them) are not lost if sent again
+        now; those Python no longer has are, once, even if a page reported them too.
         """
         lost = self._outbox.requeue_unseen(seen)
-        if refused is not None:
-            first, stop = self._outbox.last_resent
-            refused_from, refused_to, count = refused
-            again = max(0, min(stop, refused_to) - max(first, refused_from))
-            back = min(again, count, self.dropped_events)
-            if back:
-                self.dropped_events -= back
-                log.info(
-                    "%r: %d events the page had reported dropped are sent again to the next view",
-                    self,
-                    back,
-                )
+        back = self._lost.sent_again(*self._outbox.last_resent)
+        if back:
+            self.dropped_events -= back
+            log.info(
+                "%r: %d events a page had reported dropped are sent again to the next view",
+                self,
+                back,
+            )
         if lost:
-            self.dropped_events += lost
+            self.dropped_events += self._lost.report(*self._outbox.last_lost)
             log.warning(
                 "%r: %d events sent after its last view left are lost: the next view gets "
                 "only the last %d (queue_limit, at most 16 MiB of JSON) sent meanwhile",
@@ -262,17 +265,29 @@ class NotebookWidget(BaseWidget):
         )
 
     def _on_page_dropped(self, info: dict[str, Any]) -> None:
-        """The page had no room for events of ours (queue_limit): log and count them here."""
+        """The page had no room for events of ours (queue_limit): log and count them here.
+
+        Every tab receives every batch, so several pages may report the same events (``from``
+        and ``to``: their indices); each counts once.
+        """
         count = info.get("count")
         if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
             self._on_page_events([info])  # malformed: rejected, logged and counted there
             return
-        self.dropped_events += count
+        start, stop = _index(info.get("from")), _index(info.get("to"))
+        if start is not None and stop is not None and stop - start == count:
+            new = self._lost.report(start, stop)
+        else:  # a notice that does not name its events: counted as it says
+            new = count
+        if not new:
+            log.info("%r: %d events another page reported dropped are counted once", self, count)
+            return
+        self.dropped_events += new
         log.warning(
             "%r: the page dropped %d events (%s, and queue_limit=%d events already wait "
             "there); emit fewer before a view shows, or raise PyWrySettings.queue_limit",
             self,
-            count,
+            new,
             str(info.get("why") or "no room"),
             self.app.settings.queue_limit,
         )

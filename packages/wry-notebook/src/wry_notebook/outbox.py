@@ -178,6 +178,8 @@ class Outbox:
         self._displaced_count = 0  # sent-again events pushed out by emits since the requeue
         #: the indices ``[from, to)`` the last ``requeue_unseen`` sent again (first sent as)
         self.last_resent = (0, 0)
+        #: the indices ``[from, to)`` the last ``requeue_unseen`` found lost (no longer kept)
+        self.last_lost = (0, 0)
 
     # -- producers -----------------------------------------------------------------------------
 
@@ -262,6 +264,7 @@ class Outbox:
                 self._resent += len(again)
                 self._displaced_count = 0
             self._resolved = self.events_sent
+            self.last_lost = (start, max(start, kept_from))
             return max(0, kept_from - start)
 
     def flush_due(self) -> None:

@@ -12,11 +12,10 @@ Wire (all JSON; see docs/transports/notebook.md):
 - Views announce themselves with ``{"kind": "view", "view": id}`` and leave with
   ``{"kind": "gone", "view": id, "seen": n}`` (n: events of Python's that reached a view of
   the page; a batch's ``first`` is the count sent before it); a leaving page sends it with
-  ``view: ""`` for a model it holds no view of, and with ``"refused": [from, to, count]``
-  when it reported ``count`` of the events ``from``..``to - 1`` dropped (no room to keep them
-  for a view) after ``seen``;
+  ``view: ""`` for a model it holds no view of;
   ``{"kind": "refused", "type", "chars"}`` reports an event too big for one Jupyter message,
-  ``{"kind": "dropped", "count", "why"}`` events of Python's the page had no room to keep.
+  ``{"kind": "dropped", "count", "why", "from", "to"}`` events of Python's the page had no room
+  to keep (``from``..``to - 1``: their indices, as ``first`` counts them).
 
 The model only moves messages; the handle (:mod:`wry_notebook.handle`) owns ordering and routing.
 """
@@ -37,23 +36,9 @@ from wry.protocol import utf8_safe
 
 Channel = Literal["custom", "traitlets"]
 
-#: ``(from, to, count)``: a leaving page reported ``count`` of Python's events ``from``..``to - 1``
-#: dropped for want of room, and Python may send them again (see ``NotebookWidget._on_view``).
-Refused = tuple[int, int, int]
-
-#: ``on_view(view, live, seen, refused)``: a view came or went (``seen``, ``refused``: a leave
-#: notice's counts, else ``None``).
-OnView = Callable[[str, bool, int | None, Refused | None], None]
-
-
-def _refused(content: dict[str, Any]) -> Refused | None:
-    """A leave notice's ``refused`` as three non-negative ints, or ``None`` if malformed."""
-    value = content.get("refused")
-    if not isinstance(value, list) or len(value) != 3:
-        return None
-    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in value):
-        return None
-    return value[0], value[1], value[2]
+#: ``on_view(view, live, seen)``: a view came or went (``seen``: a leave notice's count, else
+#: ``None``).
+OnView = Callable[[str, bool, int | None], None]
 
 
 CHANNELS: tuple[Channel, ...] = ("custom", "traitlets")
@@ -111,7 +96,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_page_events: Callable[[list[Any]], None] = lambda events: None
-        self._on_view: OnView = lambda view, live, seen, refused: None
+        self._on_view: OnView = lambda view, live, seen: None
         self._on_refused: Callable[[dict[str, Any]], None] = lambda info: None
         self._on_dropped: Callable[[dict[str, Any]], None] = lambda info: None
         self.on_msg(self._handle_custom)
@@ -179,7 +164,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         elif kind in ("view", "gone"):
             seen = content.get("seen")
             seen = seen if isinstance(seen, int) and not isinstance(seen, bool) else None
-            self._on_view(str(content.get("view")), kind == "view", seen, _refused(content))
+            self._on_view(str(content.get("view")), kind == "view", seen)
         elif kind == "refused":
             self._on_refused(content)
         elif kind == "dropped":

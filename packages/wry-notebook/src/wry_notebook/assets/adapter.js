@@ -122,8 +122,6 @@ function sharedState(model, fresh = false) {
       dropped: 0, // events refused for want of room (each refusal is reported to Python)
       seen: 0, // events of Python's handed to a view here, or meant for none (see sendGone)
       bufferFirst: 0, // Python's index of buffer[0] (events wait there for a view)
-      // events of Python's the buffer had no room for (reported dropped): [from, to), how many
-      refusedFrom: 0, refusedTo: 0, refused: 0,
       heldTo: undefined, // Python's count of events sent up to the last batch received here
       displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
       jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
@@ -152,17 +150,12 @@ function fanOut(state, events, first, end) {
   if (state.views.size === 0) {
     if (!events.length) return;
     if (state.buffer.length === 0 && first !== undefined) state.bufferFirst = first;
-    const refused = keep(state, state.buffer, events, "no view is showing this widget");
-    if (refused && end !== undefined) {
-      if (!state.refused) state.refusedFrom = end - refused; // the batch's last ones: no room
-      state.refusedTo = end;
-      state.refused += refused;
-    }
+    keep(state, state.buffer, events, end, "no view is showing this widget");
     return;
   }
   clearBuffer(state);
   if (end !== undefined) state.seen = end;
-  if (events.length) for (const view of state.views) view.deliver(events);
+  if (events.length) for (const view of state.views) view.deliver(events, end);
 }
 
 // The buffer's events went to the views that wanted them (or to none, by design): a page that
@@ -170,23 +163,25 @@ function fanOut(state, events, first, end) {
 function clearBuffer(state) {
   if (state.buffer.length) state.seen = Math.max(state.seen, state.bufferFirst + state.buffer.length);
   state.buffer.length = 0;
-  state.refused = 0; // what had no room is lost for good: the views took the buffer without it
 }
 
 // Queue `events` on `list` up to the queue limit. As Python does for a view that has not
 // spoken (emit() raises QueueFullError), what finds no room is refused, not the older events
 // before it: the console says so and Python logs it and counts it in handle.dropped_events.
-// Returns how many were refused.
-function keep(state, list, events, why) {
+// `end` is Python's count of events sent up to the last of `events` (undefined for a hand-set
+// `_py_event`): the notice names the refused ones by their indices, since every tab receives
+// the same batches and may refuse the same events, which Python counts once.
+function keep(state, list, events, end, why) {
   const limit = Number(state.model.get("_queue_limit")) || DEFAULT_QUEUE_LIMIT;
   const room = Math.max(0, limit - list.length);
   for (let i = 0; i < events.length && i < room; i++) list.push(events[i]);
   const refused = events.length - Math.min(room, events.length);
-  if (refused <= 0) return 0;
+  if (refused <= 0) return;
   state.dropped += refused;
   console.error(`[wry] ${why}: ${limit} events wait (queue_limit); ${refused} more were dropped`);
-  sendControl(state.model, { kind: "dropped", count: refused, why });
-  return refused;
+  const notice = { kind: "dropped", count: refused, why };
+  if (end !== undefined) Object.assign(notice, { from: end - refused, to: end }); // the last ones
+  sendControl(state.model, notice);
 }
 
 // A view that display() announced gets what waited; so does the first view after all had
@@ -454,9 +449,9 @@ function renderView(model, el) {
   }
 
   const view = {
-    deliver(events) {
+    deliver(events, end) {
       if (live) receive(events);
-      else keep(state, early, events, "a view has not joined the page yet");
+      else keep(state, early, events, end, "a view has not joined the page yet");
     },
   };
   takeEarlyBatches(state, early);
@@ -497,14 +492,11 @@ function renderView(model, el) {
 // A page that goes away says how many of Python's events reached a view here: the kernel may
 // read this only after a running cell, and what it sent meanwhile went to no page. Events still
 // waiting in the buffer for a view count as unseen. Once the last view has gone, Python sends
-// the unseen ones again, to the next view (the reloaded tab's, say).
-// The buffer's events the page had no room for were reported dropped; Python, which sends
-// them again too if it still has them, takes back that report for those (`refused`).
+// the unseen ones again, to the next view (the reloaded tab's, say); those the buffer had no
+// room for and reported dropped, it no longer counts as lost if it still has them.
 function sendGone(model, state, viewId) {
-  if (!state.buffer.length) return sendControl(model, { kind: "gone", view: viewId, seen: state.seen });
-  const message = { kind: "gone", view: viewId, seen: state.bufferFirst };
-  if (state.refused) message.refused = [state.refusedFrom, state.refusedTo, state.refused];
-  sendControl(model, message);
+  const seen = state.buffer.length ? state.bufferFirst : state.seen;
+  sendControl(model, { kind: "gone", view: viewId, seen });
 }
 
 function sendControl(model, message) {
