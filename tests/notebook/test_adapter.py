@@ -70,12 +70,27 @@ STATE = """
 """
 
 
-@pytest.fixture
-def host(page: Any) -> Any:
-    page.set_content("<!doctype html><html><body></body></html>")
+def install_host(page: Any) -> Any:
     page.evaluate(HOST, esm_source())
     page.evaluate(f"window.initialState = {STATE}")
     return page
+
+
+@pytest.fixture
+def host(page: Any) -> Any:
+    page.set_content("<!doctype html><html><body></body></html>")
+    return install_host(page)
+
+
+@pytest.fixture
+def tab_host(page: Any) -> Any:
+    """The host at an http origin, where a tab's sessionStorage (a reload keeps it) works."""
+    body = "<!doctype html><html><body></body></html>"
+    page.route(
+        "http://wry.test/**", lambda route: route.fulfill(body=body, content_type="text/html")
+    )
+    page.goto("http://wry.test/")
+    return install_host(page)
 
 
 COLLECT = """
@@ -583,3 +598,40 @@ def test_a_drop_that_several_pages_report_counts_once(
         assert tabs.handle.dropped_events == 10
     finally:
         app.destroy()
+
+
+def test_a_reloaded_tab_gets_what_another_tab_showed_while_it_was_away_in_order(
+    tab_host: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tab A shows 0 and 1 and reloads; tab B shows the widget throughout, so Python sends
+    nothing again. 2 and 3 leave while tab A is away, 4 once its page has the widget's model
+    but not yet its view. The reloaded view asks for what came after 1 and shows 2, 3, 4, then
+    5, once each; tab B, which receives the replay too, does not show it."""
+    host = tab_host
+    tabs = Tabs(host, app, monkeypatch)
+    tabs.open("tabA")
+    tabs.open("tabB")
+    for tab, view in (("tabA", "va"), ("tabB", "vb")):
+        tabs.render(tab, view)
+        tabs.tell_python(tab, "view")
+    tabs.emit(0, 1)
+    tabs.pump("tabA", "tabB")
+    assert tabs.shows("va", 2) == ["0", "1"]
+    host.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+    tabs.tell_python("tabA", "gone")  # tab A reloads; tab B stays
+    tabs.emit(2, 3)
+    tabs.pump("tabB")
+    state = f"initialState('tabA', {COLLECT!r})"  # the same widget's model, in the new page
+    host.evaluate(f"() => {{ window.tabA2 = makeModel({state}); }}")
+    tabs.emit(4)
+    tabs.pump("tabA2", "tabB")
+    tabs.render("tabA2", "va2")
+    tabs.tell_python("tabA2", "view")
+    assert host.evaluate("() => tabA2.sent.find((s) => s.kind === 'view').resume") == 2
+    tabs.pump("tabA2", "tabB")
+    assert tabs.shows("va2", 3) == ["2", "3", "4"]
+    tabs.emit(5)
+    tabs.pump("tabA2", "tabB")
+    assert tabs.shows("va2", 4) == ["2", "3", "4", "5"]
+    assert tabs.shows("vb", 6) == [str(n) for n in range(6)]
+    assert tabs.handle.dropped_events == 0

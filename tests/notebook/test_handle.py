@@ -788,3 +788,32 @@ def test_each_lost_event_counts_once_and_one_sent_again_never() -> None:
     assert lost.report(17, 23) == 0  # 17 was counted, 18..21 are sent again, 22 was counted
     assert lost.sent_again(40, 50) == 0
     assert lost.report(35, 45) == 5  # 35..39
+
+
+def test_a_reloaded_tabs_view_gets_what_was_sent_since_it_left_and_no_other_view_does(
+    limited: Callable[[int], tuple[NotebookWidget, RecordingComm]],
+) -> None:
+    """Tab A showed events 0 and 1 and reloads while tab B shows the widget: its new view says
+    so (``resume``), and Python replays what it still keeps of 2.. to that view alone (the
+    last 10 events: 4..13), on the batches' channel, without sending anything again."""
+    handle, comm = limited(10)
+    sent_one_batch_each(handle, comm, 14)
+    view_appears(comm, "b")
+    comm.custom_from_front_end({"kind": "view", "view": "c", "resume": 2})
+    comm.custom_from_front_end({"kind": "view", "view": "d", "resume": "x"})  # malformed
+    replays = [m for m in comm.custom() if m.get("kind") == "replay"]
+    assert [(r["view"], r["first"]) for r in replays] == [("c", 4)]
+    assert [e["data"] for e in json.loads(replays[0]["events"])] == list(range(4, 14))
+    assert [e["data"] for e in comm.events()] == list(range(14))
+    assert handle.views == 4 and handle.dropped_events == 0
+
+
+def test_the_traitlet_channel_carries_the_replay(app: PyWry) -> None:
+    handle, comm = show(app, channel="traitlets")
+    view_appears(comm, "a")
+    handle.emit("app:n", 0)
+    handle.flush()
+    comm.custom_from_front_end({"kind": "view", "view": "b", "resume": 0})
+    replay = comm.state_updates("_py_event")[-1]
+    assert (replay["kind"], replay["view"], replay["first"]) == ("replay", "b", 0)
+    assert json.loads(replay["events"]) == [{"type": "app:n", "data": 0}]

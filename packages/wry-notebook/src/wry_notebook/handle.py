@@ -10,7 +10,7 @@ from wry.models import HtmlContent, check_event_name
 from wry.protocol import encode_event
 from wry.transport import in_jupyter_kernel, running_request
 from wry.widget import BaseWidget, WidgetClosedError, content_payload
-from wry_notebook.lost import LostEvents
+from wry_notebook.lost import LostEvents, event_index
 from wry_notebook.outbox import Outbox, OutboxClosedError
 from wry_notebook.widget import CHANNELS, Channel, WryWidget
 
@@ -19,13 +19,6 @@ if TYPE_CHECKING:
     from wry.models import PageAsset
 
 log = logging.getLogger("wry.notebook")
-
-
-def _index(value: Any) -> int | None:
-    """``value`` if it is one of Python's event indices (an int, not a bool, not negative)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    return None
 
 
 class NotebookWidget(BaseWidget):
@@ -195,7 +188,9 @@ class NotebookWidget(BaseWidget):
 
     # -- from the front end --------------------------------------------------------------------
 
-    def _on_view(self, view_id: str, live: bool, seen: int | None = None) -> None:
+    def _on_view(
+        self, view_id: str, live: bool, seen: int | None = None, resume: int | None = None
+    ) -> None:
         with self._views_lock:
             if live:
                 self._views.add(view_id)
@@ -206,6 +201,10 @@ class NotebookWidget(BaseWidget):
             if self.closed:
                 return
             self._outbox.set_ready(bool(self._views))
+            if live and resume is not None:  # a reloaded tab: what it missed, to it alone
+                self._outbox.replay(
+                    resume, lambda first, events: self.widget.send_replay(view_id, first, events)
+                )
             if not live and seen is not None:
                 # Tabs on one notebook leave one after the other, each saying how far it got.
                 # Every page receives every batch, so what any of them showed reached a view:
@@ -274,7 +273,7 @@ class NotebookWidget(BaseWidget):
         if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
             self._on_page_events([info])  # malformed: rejected, logged and counted there
             return
-        start, stop = _index(info.get("from")), _index(info.get("to"))
+        start, stop = event_index(info.get("from")), event_index(info.get("to"))
         if start is not None and stop is not None and stop - start == count:
             new = self._lost.report(start, stop)
         else:  # a notice that does not name its events: counted as it says

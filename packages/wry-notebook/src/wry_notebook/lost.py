@@ -9,7 +9,16 @@ them), and an event sent again to the next view is not lost.
 
 from __future__ import annotations
 
+from typing import Any
+
 Span = tuple[int, int]  # [start, stop): Python's indices of events
+
+
+def event_index(value: Any) -> int | None:
+    """``value`` if it is one of Python's event indices (an int, not a bool, not negative)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
 
 
 class Spans:

@@ -250,10 +250,7 @@ class Outbox:
         """
         with self._lock:
             start = max(seen, self._resolved, 0)
-            again: list[str] = []
-            kept_from = self.events_sent - self._history_events
-            for first, events, _ in self._history:
-                again.extend(events[max(0, start - first) :])
+            kept_from, again = self._kept_since_locked(start)
             self._history.clear()
             self._history_events = self._history_chars = 0
             self._events[:0] = again
@@ -266,6 +263,18 @@ class Outbox:
             self._resolved = self.events_sent
             self.last_lost = (start, max(start, kept_from))
             return max(0, kept_from - start)
+
+    def replay(self, since: int, send: Callable[[int, list[str]], None]) -> None:
+        """Hand ``send`` the sent events from index ``since`` on that are still kept.
+
+        For one view of a reloaded tab, while another tab's view showed them (nothing is sent
+        again then): ``send(first, events)``, ``first`` being the index of ``events[0]``. Called
+        under the lock, so that it reaches the wire after the batches sent before and before
+        those sent after. Only the last ``queue_limit`` events (``HISTORY_CHARS``) are kept.
+        """
+        with self._lock:
+            kept_from, events = self._kept_since_locked(max(since, 0))
+            send(max(since, kept_from), events)
 
     def flush_due(self) -> None:
         """Send what waits if its time has come, else ask the flusher again (its thread calls)."""
@@ -326,6 +335,13 @@ class Outbox:
         self.events_sent += len(events)
         self._deliver(self.seq, first, encode_batch(events), again)
         self._remember_locked(first, events)
+
+    def _kept_since_locked(self, start: int) -> tuple[int, list[str]]:
+        """The index of the oldest event kept, and the kept events from index ``start`` on."""
+        events: list[str] = []
+        for first, batch, _ in self._history:
+            events.extend(batch[max(0, start - first) :])
+        return self.events_sent - self._history_events, events
 
     def _remember_locked(self, first: int, events: list[str]) -> None:
         chars = sum(len(e) for e in events)

@@ -9,7 +9,10 @@ Wire (all JSON; see docs/transports/notebook.md):
 - JS → Python: ``{"kind": "events", "events": [{type, data}, ...]}`` as a custom message, or the
   ``_js_event`` traitlet (a single ``{type, data}`` or ``{"events": [...]}``).
 - Python announces each ``display()`` with ``{"kind": "display"}`` (just before it).
-- Views announce themselves with ``{"kind": "view", "view": id}`` and leave with
+- Views announce themselves with ``{"kind": "view", "view": id}`` (with ``"resume": n`` for
+  the first view of a reloaded tab that had shown events up to index n; Python answers with
+  ``{"kind": "replay", "view": id, "first": i, "events": "<JSON array>"}``, the events from
+  index i on that it still keeps, on the batches' channel) and leave with
   ``{"kind": "gone", "view": id, "seen": n}`` (n: events of Python's that reached a view of
   the page; a batch's ``first`` is the count sent before it); a leaving page sends it with
   ``view: ""`` for a model it holds no view of;
@@ -32,13 +35,14 @@ import anywidget
 import traitlets
 
 from wry.page import bridge_bundle
-from wry.protocol import utf8_safe
+from wry.protocol import encode_batch, utf8_safe
+from wry_notebook.lost import event_index
 
 Channel = Literal["custom", "traitlets"]
 
-#: ``on_view(view, live, seen)``: a view came or went (``seen``: a leave notice's count, else
-#: ``None``).
-OnView = Callable[[str, bool, int | None], None]
+#: ``on_view(view, live, seen, resume)``: a view came or went (``seen``: a leave notice's
+#: count, ``resume``: an announcement's, see the wire above; else ``None``).
+OnView = Callable[[str, bool, int | None, int | None], None]
 
 
 CHANNELS: tuple[Channel, ...] = ("custom", "traitlets")
@@ -96,7 +100,7 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_page_events: Callable[[list[Any]], None] = lambda events: None
-        self._on_view: OnView = lambda view, live, seen: None
+        self._on_view: OnView = lambda view, live, seen, resume: None
         self._on_refused: Callable[[dict[str, Any]], None] = lambda info: None
         self._on_dropped: Callable[[dict[str, Any]], None] = lambda info: None
         self.on_msg(self._handle_custom)
@@ -136,6 +140,15 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
             message["again"] = list(again)
         self._put_on_wire(message)
 
+    def send_replay(self, view: str, first: int, events: list[str]) -> None:
+        """Send ``view`` (only) the events from index ``first`` on: its tab reloaded.
+
+        On the batches' channel, so that it stays in order with them (ipywidgets applies a
+        state update later than a custom message that follows it).
+        """
+        events_json = utf8_safe(encode_batch(events))
+        self._put_on_wire({"kind": "replay", "view": view, "first": first, "events": events_json})
+
     def announce_display(self) -> None:
         """Tell the page that a view is about to be displayed (sent just before it).
 
@@ -162,9 +175,10 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
             events = content.get("events")
             self._on_page_events(events if isinstance(events, list) else [events])
         elif kind in ("view", "gone"):
-            seen = content.get("seen")
-            seen = seen if isinstance(seen, int) and not isinstance(seen, bool) else None
-            self._on_view(str(content.get("view")), kind == "view", seen)
+            view, live = str(content.get("view")), kind == "view"
+            self._on_view(
+                view, live, event_index(content.get("seen")), event_index(content.get("resume"))
+            )
         elif kind == "refused":
             self._on_refused(content)
         elif kind == "dropped":

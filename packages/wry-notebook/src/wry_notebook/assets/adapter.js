@@ -89,6 +89,7 @@ function installLeaveNotice() {
   if (page.leaveNoticeInstalled) return;
   page.leaveNoticeInstalled = true;
   globalThis.addEventListener("pagehide", () => {
+    for (const state of page.states) rememberSeen(state);
     for (const [viewId, view] of page.views) sendGone(view.model, view.state, viewId);
     for (const state of page.states) {
       if (state.views.size === 0) sendGone(state.model, state, "");
@@ -124,6 +125,9 @@ function sharedState(model, fresh = false) {
       bufferFirst: 0, // Python's index of buffer[0] (events wait there for a view)
       heldTo: undefined, // Python's count of events sent up to the last batch received here
       displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
+      // this tab, before a reload, showed Python's events up to this index (see rememberSeen)
+      resumeFrom: recalledSeen(key),
+      resume: null, // {view, timer}: the replay asked for, batches wait in `buffer` meanwhile
       jsSeq: 0, jsQueue: [], jsInFlight: false, // the traitlet channel (see sendThroughTraitlet)
     };
     byKey.set(key, state);
@@ -147,7 +151,7 @@ function forget(model, state) {
 // the batch (both undefined for a hand-set `_py_event`, which Python does not count); a batch
 // whose events this page already had may come with none left (see acceptBatch).
 function fanOut(state, events, first, end) {
-  if (state.views.size === 0) {
+  if (state.views.size === 0 || state.resume) {
     if (!events.length) return;
     if (state.buffer.length === 0 && first !== undefined) state.bufferFirst = first;
     keep(state, state.buffer, events, end, "no view is showing this widget");
@@ -225,17 +229,88 @@ function alreadyHeld(state, again) {
   return Math.max(0, Math.min(count, state.heldTo - origin));
 }
 
+// A tab that reloads is a new page, which the kernel cannot tell from another tab, and while
+// another tab still shows the widget Python sends nothing again. So the leaving page notes,
+// in the tab's sessionStorage (a reload keeps it; no other tab sees it), how far the views of
+// each widget got; the reloaded page's first view asks Python for what was sent since
+// (`resume` in its announcement), and keeps the batches that arrive meanwhile in `buffer`.
+// Python answers with a replay for that view, which every page receives and only that one
+// takes: what the batches kept meanwhile do not hold, shown first, then those batches.
+const RESUME_KEY = "wry-notebook-seen:";
+const REPLAY_WAIT_MS = 5000; // no answer (a kernel busy for long): show what came, in order
+
+function rememberSeen(state) {
+  if (state.views.size === 0) return; // no view here: this tab showed nothing of it
+  const seen = state.resume ? state.resume.from : state.seen;
+  try {
+    sessionStorage.setItem(RESUME_KEY + modelKey(state.model), String(seen));
+  } catch (error) {
+    // no storage (a sandboxed frame): the reloaded tab starts with what comes next
+  }
+}
+
+function recalledSeen(key) {
+  try {
+    const value = sessionStorage.getItem(RESUME_KEY + key);
+    sessionStorage.removeItem(RESUME_KEY + key);
+    const seen = Number(value);
+    return value !== null && Number.isInteger(seen) && seen >= 0 ? seen : undefined;
+  } catch (error) {
+    return undefined;
+  }
+}
+
+// Called as the first view of a reloaded page renders: returns what its announcement adds.
+function askReplay(state, viewId) {
+  if (state.resumeFrom === undefined || state.resume) return {};
+  const from = state.resumeFrom;
+  state.resumeFrom = undefined;
+  const timer = setTimeout(() => {
+    if (state.resume && state.resume.view === viewId) endResume(state, [], undefined);
+  }, REPLAY_WAIT_MS);
+  state.resume = { view: viewId, from, timer };
+  return { resume: from };
+}
+
+function acceptReplay(state, message) {
+  if (!state.resume || message.view !== state.resume.view) return; // another tab's
+  let events = message.events;
+  if (typeof events === "string") events = JSON.parse(events);
+  if (!Array.isArray(events)) events = [];
+  const first = Number(message.first);
+  // the batches kept meanwhile already hold the replay's newest events
+  const held = state.buffer.length ? state.bufferFirst : state.heldTo;
+  let count = Number.isInteger(first) ? events.length : 0;
+  if (count && held !== undefined) count = Math.max(0, Math.min(count, held - first));
+  endResume(state, events.slice(0, count), count ? first + count : undefined);
+}
+
+// The replay came (or will not): the views get it, then the batches kept meanwhile.
+function endResume(state, replayed, end) {
+  clearTimeout(state.resume.timer);
+  state.resume = null;
+  if (state.views.size === 0) return; // its view went meanwhile: the buffer waits for the next
+  const kept = state.buffer.slice();
+  const last = kept.length ? state.bufferFirst + kept.length : end;
+  clearBuffer(state);
+  if (end !== undefined) state.seen = Math.max(state.seen, end);
+  const events = replayed.concat(kept);
+  if (events.length) for (const view of state.views) view.deliver(events, last);
+}
+
 function listen(model, state) {
   if (state.listening) return;
   state.listening = true;
   model.on("msg:custom", (message) => {
     if (message && message.kind === "batch") acceptBatch(state, message);
+    else if (message && message.kind === "replay") acceptReplay(state, message);
     else if (message && message.kind === "display") state.displays += 1;
   });
   model.on("change:_py_event", () => {
     const value = model.get("_py_event");
     if (!value) return;
     if (value.kind === "batch") acceptBatch(state, value);
+    else if (value.kind === "replay") acceptReplay(state, value);
     else if (typeof value.type === "string") fanOut(state, [{ type: value.type, data: value.data }]);
   });
 }
@@ -454,10 +529,11 @@ function renderView(model, el) {
       else keep(state, early, events, end, "a view has not joined the page yet");
     },
   };
-  takeEarlyBatches(state, early);
+  const replay = askReplay(state, viewId);
+  if (!state.resume) takeEarlyBatches(state, early); // else they follow the replay
   state.views.add(view);
   // Announce first: Python starts sending while the content mounts; events wait in `early`.
-  sendControl(model, { kind: "view", view: viewId });
+  sendControl(model, Object.assign({ kind: "view", view: viewId }, replay));
 
   const content = model.get("_content") || {};
   mountedVersion = content.version || 0;
@@ -478,6 +554,7 @@ function renderView(model, el) {
   return () => {
     attached.cancel();
     state.views.delete(view);
+    if (state.views.size === 0 && state.resume) endResume(state, [], undefined);
     if (state.views.size === 0) clearBuffer(state);
     page.views.delete(viewId);
     if (page.current === pywry) page.current = null;
