@@ -148,3 +148,67 @@ def test_tabs_with_no_view_of_the_widget_count_the_events_they_had_no_room_for_o
     # each tab's notices reach the kernel before a request it sends after them
     counts = [tab.execute("print(h.dropped_events)").strip() for tab in others]
     assert counts[-1] == "20"
+
+
+def ticks_cell(stop: Path) -> str:
+    """A cell that starts a thread emitting ``t0``, ``t1``... every 20 ms until ``stop`` exists."""
+    return (
+        f"import threading\nSTOP = pathlib.Path({str(stop)!r})\n"
+        "def tick():\n"
+        "    pace, i = threading.Event(), 0\n"
+        "    while not STOP.exists():\n"
+        "        h.emit('app:item', f't{i}')\n"
+        "        i += 1\n"
+        "        pace.wait(0.02)  # the stream's pace, not a wait of the test\n"
+        "    record('stopped', count=i)\n"
+        "threading.Thread(target=tick, daemon=True).start()\n"
+    )
+
+
+def test_a_tab_reloads_while_another_shows_a_stream_and_shows_it_on_in_order(
+    notebook: Callable[..., LabPage], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A thread streams while the kernel is idle, so batches reach the reloaded page while its
+    view waits for the replay of what it missed: it must show them after the replay, the
+    stream in order from where the tab left it, none twice; tab B shows all of it."""
+    stop = tmp_path / "stop"
+    log = KernelLog(tmp_path / "log.jsonl")
+    name = f"{request.node.name}.ipynb"
+    a = notebook(
+        cells(
+            log.path,
+            f"h = app.show({PAGE!r}, height=160, {READY})\nrecord('shown', label=h.label)\n",
+            ticks_cell(stop),
+        ),
+        name=name,
+    )
+    run_cell(a, 0)
+    run_cell(a, 1)
+    label = log.wait("shown")[0]["label"]
+    widget(a, label).locator("#items").wait_for(state="attached")
+    a.command("docmanager:save")
+    b = second_tab(a, name)
+    root_b = widget(b, label)
+    root_b.locator("#items").wait_for(state="attached")
+    views_in_python(b, 2)
+    run_cell(a, 2)
+    try:
+        root_a = widget(a, label)
+        root_a.locator("#items li").nth(9).wait_for()
+        shown_before = len(items(root_a))
+        a.page.reload()
+        a.page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+        root_a = widget(a, label)
+        root_a.locator("#items li").nth(20).wait_for()  # the replay and the stream after it
+    finally:
+        stop.touch()
+    count = log.wait("stopped")[0]["count"]
+    ticks = [f"t{i}" for i in range(count)]
+    root_b.locator("#items li").nth(count - 1).wait_for()
+    root_a.locator(f"#items li:text-is('t{count - 1}')").wait_for()
+    assert items(root_b) == ticks
+    shown = items(root_a)
+    first = ticks.index(shown[0])
+    assert shown == ticks[first:]  # in order from where it starts, none twice, none missing
+    assert shown_before <= first <= shown_before + 25  # from about where tab A left it
+    assert a.page.console_errors == [] and b.page.console_errors == []
