@@ -635,3 +635,28 @@ def test_a_reloaded_tab_gets_what_another_tab_showed_while_it_was_away_in_order(
     assert tabs.shows("va2", 4) == ["2", "3", "4", "5"]
     assert tabs.shows("vb", 6) == [str(n) for n in range(6)]
     assert tabs.handle.dropped_events == 0
+
+
+def test_a_reloaded_view_whose_replay_never_comes_shows_what_came_after_a_while(
+    tab_host: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel never answers the reloaded view's request (busy for long): the batches that
+    arrive meanwhile are not held for ever, but shown, in order, once the wait is over."""
+    host = tab_host
+    tabs = Tabs(host, app, monkeypatch)
+    tabs.open("tabA")
+    tabs.render("tabA", "va")
+    tabs.tell_python("tabA", "view")
+    tabs.emit(0)
+    tabs.pump("tabA")
+    assert tabs.shows("va", 1) == ["0"]
+    host.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+    host.evaluate(f"() => {{ window.tabA2 = makeModel(initialState('tabA', {COLLECT!r})); }}")
+    tabs.render("tabA2", "va2")  # its request for a replay never reaches Python
+    tabs.emit(1, 2)
+    tabs.pump("tabA2")
+    host.wait_for_function("() => va2.root.querySelectorAll('.got li').length >= 2", timeout=10_000)
+    assert got(host, "va2") == ["1", "2"]
+    tabs.emit(3)
+    tabs.pump("tabA2")
+    assert tabs.shows("va2", 3) == ["1", "2", "3"]
