@@ -9,6 +9,7 @@ for the one asked for, and a new window's late first load could take the window 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from local_site import local_site
@@ -49,6 +50,39 @@ def test_as_reported_is_what_webkit_reports_for_real_loads(
         wait_until(lambda: handle.proxy.url == expected, f"{url!r} reported as {expected!r}")  # noqa: B023
 
 
+def test_hosts_ports_and_forms_written_otherwise_are_known_as_webkit_reports_them(
+    app: PyWry, recorder: Recorder, site: str, tmp_path: Path
+) -> None:
+    """Forms the URL standard rewrites beyond the path: each as WebKit reported it on a load.
+
+    Written as given, the navigation was not known for the one asked for (as above).
+    """
+    (tmp_path / "f.html").write_text("<p>file</p>", encoding="utf-8")
+    port = site.rsplit(":", 1)[1]
+    there = f"http://127.0.0.1:{port}"
+    cases = {
+        f"http://127.0.0.1:0{port}/lead0": f"{there}/lead0",
+        f"http:/127.0.0.1:{port}/one-slash": f"{there}/one-slash",
+        f"http:127.0.0.1:{port}/no-slash": f"{there}/no-slash",
+        f"http://127.1:{port}/short": f"{there}/short",
+        f"http://127.0.0.1.:{port}/dot": f"{there}/dot",
+        f"http://%31%32%37.0.0.1:{port}/pct": f"{there}/pct",
+        f"http://[0:0::1]:{port}/v6": f"http://[::1]:{port}/v6",
+        f"http://\u00fc@127.0.0.1:{port}/user": f"http://%C3%BC@127.0.0.1:{port}/user",
+        f"{there}/a/%2e%2E/b": f"{there}/b",
+        f"{there}/t\tab": f"{there}/tab",
+        f"  {there}/spaces ": f"{there}/spaces",
+        f"file://localhost{tmp_path}/f.html": f"file://{tmp_path}/f.html",
+        f"file:{tmp_path}/f.html": f"file://{tmp_path}/f.html",
+    }
+    handle = app.show("<p>urls</p>", callbacks={"*": recorder})
+    recorder.wait_for("pywry:ready")
+    for url, reported in cases.items():
+        assert as_reported(url) == reported
+        handle.proxy.navigate(url)
+        wait_until(lambda: handle.proxy.url == reported, f"{url!r} reported as {reported!r}")  # noqa: B023
+
+
 @pytest.mark.parametrize(
     ("given", "reported"),
     [
@@ -64,6 +98,10 @@ def test_as_reported_is_what_webkit_reports_for_real_loads(
         ("about:blank", "about:blank"),
         ("javascript:void(0)", "javascript:void(0)"),
         ("http://bad\udcff.example/", "http://bad\udcff.example/"),  # not a host: as given
+        ("http://host:99999/", "http://host:99999/"),  # Tauri refuses it: as given
+        ("http://host:port/", "http://host:port/"),
+        ("http://[::1/", "http://[::1/"),
+        ("file:", "file:///"),
     ],
 )
 def test_as_reported_rules(given: str, reported: str) -> None:

@@ -1,4 +1,4 @@
-"""URLs as the child host compares and sends them: pure text, no windows, no Tauri.
+"""URLs as the child host compares and sends them: text, no windows (Tauri parses only).
 
 The load checks and navigation tracking (``host_navigation``) know a load by its URL, so the
 URL they ask for must be written as WebKit reports it, and a resend must have a URL of its
@@ -33,8 +33,13 @@ def as_reported(url: str) -> str:
     in lower case and IDNA (``xn--``), no default port, ``\\`` as ``/`` and ``/`` for an empty
     path. An empty query or fragment stays (the load checks' resends differ by one). A URL
     this cannot take apart comes back as it is.
+
+    The URL is first written as Tauri's own parser writes it (``_as_tauri_parses``): Tauri
+    hands WebKit that form on ``navigate`` and reads WebKit's report back with it, and it
+    knows the host and port forms these rules do not (``127.1``, ``[0:0::1]``, ``:080``,
+    ``%31`` in a host, ``http:/host``, ``file://localhost/``, tabs, spaces around the URL).
     """
-    address, hash_mark, fragment = url.partition("#")
+    address, hash_mark, fragment = _as_tauri_parses(url).partition("#")
     address, question_mark, query = address.partition("?")
     scheme, colon, rest = address.partition(":")
     scheme = scheme.lower()
@@ -56,6 +61,20 @@ def as_reported(url: str) -> str:
     head = f"{scheme}://{authority}{_escape(path, PATH_ESCAPED)}"
     tail = f"{question_mark}{_escape(query, query_escaped)}"
     return f"{head}{tail}{hash_mark}{_escape(fragment, FRAGMENT_ESCAPED)}"
+
+
+def _as_tauri_parses(url: str) -> str:
+    """``url`` as Tauri's URL type (the ``url`` crate) writes it; as given if it refuses it.
+
+    Never raises: a URL Tauri cannot parse (a bad port, a lone surrogate) is refused by
+    ``navigate`` itself, so any form of it serves.
+    """
+    try:
+        from pytauri.ffi import WebviewUrl
+
+        return str(WebviewUrl.External(url)[0])
+    except Exception:
+        return url
 
 
 def _special_authority(scheme: str, authority: str) -> str | None:
