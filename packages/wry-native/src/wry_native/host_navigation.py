@@ -121,7 +121,18 @@ class Navigation:
         return again
 
     def navigating(self, tauri_label: str, target: str) -> bool:
-        """Tauri's ``on_navigation`` (GTK thread): whether the load of ``target`` may go on."""
+        """Tauri's ``on_navigation`` (GTK thread): whether the load of ``target`` may go on.
+
+        Never raises (an exception in Tauri's callback would end the host): a failure is
+        logged and the load goes on.
+        """
+        try:
+            return self._may_load(tauri_label, target)
+        except Exception:
+            log.exception("window %s: deciding on the load of %s failed", tauri_label, target)
+            return True
+
+    def _may_load(self, tauri_label: str, target: str) -> bool:
         # A new page may be loading: hold emits until its adapter attaches, or until the page
         # that listened says it is still there (the navigation was a frame's inside it).
         window = self.host.windows.by_tauri.get(tauri_label)

@@ -139,16 +139,17 @@ class PageChannel:
                 kept.append(event)
                 continue
             eval_id = data.get("id")
-            if event.get("type") == "pywry:eval-result" and eval_id in window.evals:
-                with window.lock:
+            request_id = None
+            if event.get("type") == "pywry:eval-result" and isinstance(eval_id, str):
+                with window.lock:  # a ``forget`` may take it meanwhile: the event then stays
                     request_id = window.evals.pop(eval_id, None)
-                if data.get("ok"):
-                    self.host.out.write(wire.reply_line(request_id, data.get("value")))
-                else:
-                    error = data.get("error") or "the script failed"
-                    self.host.out.write(wire.js_error_line(request_id, error))
-            else:
+            if request_id is None:
                 kept.append(event)
+            elif data.get("ok"):
+                self.host.out.write(wire.reply_line(request_id, data.get("value")))
+            else:
+                error = data.get("error") or "the script failed"
+                self.host.out.write(wire.js_error_line(request_id, error))
         return json.dumps(kept, ensure_ascii=False)
 
     def probe_result(self, window: HostWindow, body: str) -> None:
