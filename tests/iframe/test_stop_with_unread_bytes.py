@@ -6,6 +6,8 @@ long as the page reads, and gives up on a page that does not: it never holds the
 
 from __future__ import annotations
 
+import logging
+import socket
 import textwrap
 import threading
 import time
@@ -13,6 +15,7 @@ from typing import Any
 
 import pytest
 from iframe.conftest import Show, child_with_page, tell_child_to_exit
+from iframe.test_sockets import masked, open_raw, read_handshake
 
 from wry import PyWry
 
@@ -92,3 +95,53 @@ def test_a_page_that_never_reads_again_does_not_hold_interpreter_exit(browser: A
         took = tell_child_to_exit(child)
     assert child.returncode == 0
     assert took < 5.0, f"the process took {took:.1f} s to exit for a page that does not read"
+
+
+def read_until_close_frame(s: socket.socket) -> None:
+    """Read the server's (unmasked) frames until its close frame."""
+    data = b""
+
+    def take(n: int) -> bytes:
+        nonlocal data
+        while len(data) < n:
+            chunk = s.recv(65536)
+            assert chunk, "EOF before the close frame"
+            data += chunk
+        part, data = data[:n], data[n:]
+        return part
+
+    while True:
+        first, second = take(2)
+        size = second & 0x7F
+        if size == 126:
+            size = int.from_bytes(take(2), "big")
+        elif size == 127:
+            size = int.from_bytes(take(8), "big")
+        take(size)
+        if first & 0x0F == 0x8:
+            return
+
+
+def test_what_a_page_sends_after_the_server_stopped_is_logged_not_dropped_silently(
+    app: PyWry, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server stopping at exit reads the page until it answers the close frame (an unread byte
+    would reset the connection); what the page sent meanwhile reaches no callback: it is
+    logged, not dropped without a word."""
+    handle = app.show("<p>x</p>", display=False)
+    s = open_raw(handle)
+    read_handshake(s)
+    assert handle.wait_connected(10)  # type: ignore[attr-defined]
+    with caplog.at_level(logging.INFO, logger="wry.iframe"):
+        stopping = threading.Thread(target=handle.server.stop)  # as at exit: widgets open
+        stopping.start()
+        read_until_close_frame(s)
+        for thread in threading.enumerate():  # gone: the writer alone reads the page now
+            if thread.name == "wry-iframe-sockets":
+                thread.join(10)
+        late = [b'{"s":%d,"e":[{"type":"app:late","data":%d}]}' % (n, n) for n in (1, 2)]
+        s.sendall(masked(1, late[0]) + masked(1, late[1]) + masked(8, (1000).to_bytes(2, "big")))
+        stopping.join(10)
+    s.close()
+    assert not stopping.is_alive()
+    assert "2 message(s) the page sent after the server stopped reach no callback" in caplog.text

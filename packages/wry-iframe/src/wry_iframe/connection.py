@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("wry.iframe")
 
+#: Frames that carry (the end of) a page's message; the rest are the protocol's own.
+DATA_OPCODES = frozenset({Opcode.TEXT, Opcode.BINARY, Opcode.CONT})
+
 #: WebSocket close codes the adapter understands (it does not reconnect after these).
 CLOSE_WIDGET_CLOSED = 4000
 CLOSE_REPLACED = 4001
@@ -322,7 +325,17 @@ class Connection:
             self.protocol.receive_eof()
             self.thread.forget(self)  # a socket at its end is always readable: stop looking
         if self._lingering:  # the server stopped: the page's events reach no callback now
-            self.protocol.events_received()
+            unheard = sum(
+                1
+                for event in self.protocol.events_received()
+                if isinstance(event, Frame) and event.fin and event.opcode in DATA_OPCODES
+            )
+            if unheard:
+                log.info(
+                    "%s: %d message(s) the page sent after the server stopped reach no callback",
+                    self.widget.label,
+                    unheard,
+                )
             self._write_protocol()  # the page's answer to our close frame: the socket closes
             if not data:
                 self.abort()
