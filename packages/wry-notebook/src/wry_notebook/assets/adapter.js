@@ -9,7 +9,7 @@ const sharedByManager = new WeakMap(); // widget_manager -> Map(model uid -> sha
 
 // One page-wide registry (every widget model imports its own copy of this module).
 const page = globalThis.__wryNotebook || (globalThis.__wryNotebook = { views: new Map(), current: null });
-// Every model state of the page, with views or not: a leaving page reports them all (see sendGone).
+// Every model state of the page, with views or not: a leaving page reports them all (see goneNotice).
 page.states = page.states || new Set();
 
 // Content scripts see their own view's `pywry` and `root`: classic scripts are wrapped in a
@@ -89,14 +89,19 @@ function installLeaveNotice() {
   if (page.leaveNoticeInstalled) return;
   page.leaveNoticeInstalled = true;
   globalThis.addEventListener("pagehide", () => {
-    for (const state of page.states) rememberSeen(state);
-    for (const [viewId, view] of page.views) sendGone(view.model, view.state, viewId);
     for (const state of page.states) {
-      if (state.views.size === 0) sendGone(state.model, state, "");
+      rememberSeen(state);
+      const ids = state.views.size ? [...page.views].filter(([, v]) => v.state === state) : [];
+      const notices = (ids.length ? ids.map(([viewId]) => viewId) : [""]).map((viewId) =>
+        goneNotice(state, viewId),
+      );
+      for (const notice of notices) sendControl(state.model, notice);
+      rememberLeft(state, notices);
     }
   });
   globalThis.addEventListener("pageshow", (event) => {
     if (!event.persisted) return; // back from the back/forward cache: the views live again
+    for (const state of page.states) recalledLeft(modelKey(state.model));
     for (const [viewId, view] of page.views) sendControl(view.model, { kind: "view", view: viewId });
   });
 }
@@ -121,7 +126,7 @@ function sharedState(model, fresh = false) {
     state = {
       model, views: new Set(), buffer: [], lastSeq: 0, listening: false,
       dropped: 0, // events refused for want of room (each refusal is reported to Python)
-      seen: 0, // events of Python's handed to a view here, or meant for none (see sendGone)
+      seen: 0, // events of Python's handed to a view here, or meant for none (see goneNotice)
       bufferFirst: 0, // Python's index of buffer[0] (events wait there for a view)
       heldTo: undefined, // Python's count of events sent up to the last batch received here
       displays: 0, // views Python announced ({"kind": "display"}) that have not rendered here
@@ -571,9 +576,37 @@ function renderView(model, el) {
 // waiting in the buffer for a view count as unseen. Once the last view has gone, Python sends
 // the unseen ones again, to the next view (the reloaded tab's, say); those the buffer had no
 // room for and reported dropped, it no longer counts as lost if it still has them.
-function sendGone(model, state, viewId) {
+function goneNotice(state, viewId) {
   const seen = state.buffer.length ? state.bufferFirst : state.seen;
-  sendControl(model, { kind: "gone", view: viewId, seen });
+  return { kind: "gone", view: viewId, seen };
+}
+
+// jupyter_server queues a message from the page for the kernel and drops that queue when the
+// page's WebSocket closes while another tab keeps the kernel connected: a leave notice sent
+// as the page goes is lost whenever its frame and the close arrive together (often, on a
+// reload). So the leaving page also keeps its notices in the tab's sessionStorage, and the
+// reloaded page sends them again as its model starts, before its views announce themselves.
+// Python takes a notice twice without harm (the view is already gone, the events already
+// sent again). A closed tab has no next page: its lost notice stays lost (see the docs).
+const LEFT_KEY = "wry-notebook-left:";
+
+function rememberLeft(state, notices) {
+  try {
+    sessionStorage.setItem(LEFT_KEY + modelKey(state.model), JSON.stringify(notices));
+  } catch (error) {
+    // no storage (a sandboxed frame): only the notices sent as the page left tell Python
+  }
+}
+
+function recalledLeft(key) {
+  try {
+    const value = sessionStorage.getItem(LEFT_KEY + key);
+    sessionStorage.removeItem(LEFT_KEY + key);
+    const notices = value === null ? [] : JSON.parse(value);
+    return Array.isArray(notices) ? notices.filter((n) => n && n.kind === "gone") : [];
+  } catch (error) {
+    return [];
+  }
 }
 
 function sendControl(model, message) {
@@ -589,6 +622,7 @@ export default {
     const state = sharedState(model, true);
     listen(model, state);
     installLeaveNotice(); // before any view: what waits for one must not leave unreported
+    for (const notice of recalledLeft(modelKey(model))) sendControl(model, notice);
     return () => forget(model, state);
   },
   render({ model, el }) {
