@@ -19,12 +19,19 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def local_site(body: bytes, content_type: str, delay: float = 0.0) -> Iterator[str]:
-    """Serve ``body`` at every path of a new origin, each answer ``delay`` seconds late."""
+def local_site(
+    body: bytes, content_type: str, delay: float = 0.0, asked: threading.Event | None = None
+) -> Iterator[str]:
+    """Serve ``body`` at every path of a new origin, each answer ``delay`` seconds late.
+
+    ``asked`` is set as each request arrives (a navigation to the site is under way).
+    """
     late = threading.Event()  # never set: an answer waits out ``delay``
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if asked is not None:
+                asked.set()
             late.wait(delay)
             self.send_response(200)
             self.send_header("Content-Type", content_type)
@@ -49,3 +56,13 @@ def slow_script(delay: float) -> Iterator[str]:
     """The URL of a script that arrives ``delay`` seconds after it is asked for."""
     with local_site(b"window.slowScriptDone = 1;", "text/javascript", delay) as origin:
         yield origin + "slow.js"
+
+
+def follow_link(page: Any, href: str, **click: Any) -> None:
+    """Make the Playwright ``page`` follow a link to ``href``, as a user clicking it would."""
+    page.evaluate(
+        "(href) => { const a = document.createElement('a'); a.id = 'wry-test-link';"
+        " a.href = href; a.textContent = href; document.body.append(a); }",
+        href,
+    )
+    page.click("#wry-test-link", **click)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from iframe.conftest import Recorder, Show
-from local_site import local_site
+from local_site import follow_link, local_site
 
 pytestmark = pytest.mark.iframe
 
@@ -30,15 +30,22 @@ def test_events_after_a_fragment_navigation_arrive_at_once(show: Show, absolute:
     assert page.evaluate("__wryIframe.stats().opens") == opens  # no reconnect was needed
 
 
-def test_events_after_a_navigation_that_stays_reach_the_same_page(show: Show) -> None:
-    """A download leaves the page where it is: it gets the later events after its check."""
+@pytest.mark.parametrize("how", ["navigate", "link"])
+def test_events_after_a_navigation_that_stays_reach_the_same_page(show: Show, how: str) -> None:
+    """A download leaves the page where it is: it gets the later events after its check.
+
+    Whether ``navigate()`` sent the page there or the page followed a link itself.
+    """
     handle, page = show(PAGE)
     seen = Recorder()
     handle.on("app:seen", seen)
     page.evaluate("window.__old = 1")
     with local_site(b"a,b\n", "application/octet-stream") as origin:
         with page.expect_download():
-            handle.navigate(origin + "table.bin")
+            if how == "navigate":
+                handle.navigate(origin + "table.bin")  # type: ignore[attr-defined]
+            else:
+                follow_link(page, origin + "table.bin")
         handle.emit("app:data", 2)
         assert seen.wait()[0][0] == {"d": 2, "at": ""}
     assert page.evaluate("window.__old") == 1

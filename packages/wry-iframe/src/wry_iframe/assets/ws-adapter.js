@@ -191,6 +191,17 @@
     }, STAY_CHECK);
   }
 
+  // A navigation the page starts itself (a link, its own location change, a reload) is
+  // leaving too: beforeunload is the browser's only word that one began. From then on the
+  // page takes no more events, so the next page gets them; one that stays after all (a
+  // download, a 204 answer, a cancelled unload) takes them back STAY_CHECK later.
+  window.addEventListener("beforeunload", function () {
+    if (leaving) return; // a pywry:navigate or pywry:refresh already made it leave
+    ackNow();
+    leave();
+    stayCheck();
+  });
+
   function connect() {
     var scheme = location.protocol === "https:" ? "wss:" : "ws:";
     var url = scheme + "//" + location.host + cfg.ws + "&p=" + instance + "&r=" + lastIn;
