@@ -246,20 +246,30 @@ const REPLAY_WAIT_MS = 5000; // no answer (a kernel busy for long): show what ca
 
 function rememberSeen(state) {
   if (state.views.size === 0) return; // no view here: this tab showed nothing of it
-  const seen = state.resume ? state.resume.from : state.seen;
-  try {
-    sessionStorage.setItem(RESUME_KEY + modelKey(state.model), String(seen));
-  } catch (error) {
-    // no storage (a sandboxed frame): the reloaded tab starts with what comes next
-  }
+  stash(RESUME_KEY + modelKey(state.model), state.resume ? state.resume.from : state.seen);
 }
 
 function recalledSeen(key) {
+  const seen = unstash(RESUME_KEY + key);
+  return Number.isInteger(seen) && seen >= 0 ? seen : undefined;
+}
+
+// Keep `value` (JSON) in the tab's sessionStorage until the next page takes it. Without
+// storage (a sandboxed frame) nothing is kept: the next page starts with what comes next.
+function stash(key, value) {
   try {
-    const value = sessionStorage.getItem(RESUME_KEY + key);
-    sessionStorage.removeItem(RESUME_KEY + key);
-    const seen = Number(value);
-    return value !== null && Number.isInteger(seen) && seen >= 0 ? seen : undefined;
+    sessionStorage.setItem(key, JSON.stringify(value));
+  } catch (error) {
+    // no storage: nothing to keep it in
+  }
+}
+
+// What the page before this one stashed under `key` (then gone), or undefined.
+function unstash(key) {
+  try {
+    const value = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+    return value === null ? undefined : JSON.parse(value);
   } catch (error) {
     return undefined;
   }
@@ -591,22 +601,12 @@ function goneNotice(state, viewId) {
 const LEFT_KEY = "wry-notebook-left:";
 
 function rememberLeft(state, notices) {
-  try {
-    sessionStorage.setItem(LEFT_KEY + modelKey(state.model), JSON.stringify(notices));
-  } catch (error) {
-    // no storage (a sandboxed frame): only the notices sent as the page left tell Python
-  }
+  stash(LEFT_KEY + modelKey(state.model), notices);
 }
 
 function recalledLeft(key) {
-  try {
-    const value = sessionStorage.getItem(LEFT_KEY + key);
-    sessionStorage.removeItem(LEFT_KEY + key);
-    const notices = value === null ? [] : JSON.parse(value);
-    return Array.isArray(notices) ? notices.filter((n) => n && n.kind === "gone") : [];
-  } catch (error) {
-    return [];
-  }
+  const notices = unstash(LEFT_KEY + key);
+  return Array.isArray(notices) ? notices.filter((n) => n && n.kind === "gone") : [];
 }
 
 function sendControl(model, message) {
