@@ -28,6 +28,7 @@ from wry.widget import WidgetClosedError
 from wry_notebook import NotebookWidget
 from wry_notebook.lost import LostEvents
 from wry_notebook.outbox import BUDGET, Outbox, QueueFullError, RateBudget
+from wry_notebook.widget import route_to_main_shell
 
 pytestmark = pytest.mark.notebook
 
@@ -75,6 +76,31 @@ def test_show_returns_a_handle_whose_widget_carries_the_content(app: PyWry) -> N
     assert "__wry" in state._esm and "export default" in state._esm
     bundle, _metadata = handle._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == state.model_id
+
+
+def test_the_kernel_hands_the_pages_messages_to_its_main_shell(
+    monkeypatch: pytest.MonkeyPatch, comms: list[RecordingComm]
+) -> None:  # comms: the widget's comm records what it sends
+    """ipykernel 7 asks the comm which subshell gets a message from the page: the one it last
+    sent under, which may be gone since. The widget's comm answers the main shell, and still
+    lets the kernel do its own bookkeeping (it forgets the replies it awaited)."""
+    asked: list[Any] = []
+
+    def kernels_route(comm: RecordingComm, data: Any, addressed: str | None) -> str:
+        asked.append((data, addressed))
+        return "a subshell deleted since"
+
+    monkeypatch.setattr(RecordingComm, "_reply_subshell_for", kernels_route, raising=False)
+    application = PyWry(transport="notebook")
+    try:
+        _, comm = show(application)
+        assert comm._reply_subshell_for({"method": "custom"}, "the page's subshell") is None
+        assert asked == [({"method": "custom"}, "the page's subshell")]
+        route_to_main_shell(comm)  # routed once only
+        assert comm._reply_subshell_for({}, None) is None
+        assert len(asked) == 2
+    finally:
+        application.destroy()
 
 
 def test_unknown_show_options_are_refused_before_anything_opens(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lab import LabPage
+from lab import LabPage, with_timeout
 
 pytestmark = [pytest.mark.jupyterlab, pytest.mark.timeout(180)]
 
@@ -651,3 +651,46 @@ def test_events_emitted_after_the_tab_reloaded_while_the_cell_ran_reach_the_relo
     root.locator("#items li").nth(4).wait_for(timeout=30_000)
     log.wait("ready", 2)
     assert root.locator("#items li").all_text_contents() == [f"gap-{i}" for i in range(5)]
+
+
+# JupyterLab 4.6 opens comms on kernel subshells it creates and deletes again (its widget
+# manager's control comm, as a page loads); ipykernel 7 routes a comm's messages from the page
+# to the subshell of the request it last sent under. Runs ``code`` in a new subshell, deletes it.
+IN_A_SUBSHELL = """
+const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+if (!k.supportsSubshells) return null;
+const id = (await k.requestCreateSubshell({}).done).content.subshell_id;
+const main = k.subshellId;
+k.subshellId = id;
+let future;
+try {
+  future = k.requestExecute({code: CODE, store_history: false});
+} finally {
+  k.subshellId = main;
+}
+await future.done;
+await k.requestDeleteSubshell({subshell_id: id}).done;
+return id;
+"""
+
+
+def test_the_page_reaches_python_after_the_widget_sent_from_a_subshell_since_deleted(
+    notebook: Callable[..., LabPage], tmp_path: Path
+) -> None:
+    """The widget last sends to the page while the kernel handles a request on a subshell,
+    which is then deleted: the page's messages must still reach Python. ipykernel sent them on
+    to that subshell, and dropped them once it was gone — as when wry's sending thread took the
+    parent of a page's control-comm request that JupyterLab sent on a subshell (a reloaded
+    tab's announcement then never arrived)."""
+    s = Shown(notebook, tmp_path)
+    s.root.locator("#items li").nth(2).wait_for()
+    code = "h.emit('app:item', 'from a subshell')\nh.flush()\n"
+    body = IN_A_SUBSHELL.replace("CODE", json.dumps(code))
+    if s.nb.page.evaluate(with_timeout(body)) is None:
+        pytest.skip("this kernel has no subshells")
+    s.root.locator("#items li:text-is('from a subshell')").wait_for()
+    s.root.locator("#btn").click()
+    (click,) = s.log.wait("click", timeout=10)
+    assert click["event_type"] == "app:click"
+    s.root.locator("#status", has_text="clicked 1").wait_for()
+    assert s.nb.page.console_errors == []

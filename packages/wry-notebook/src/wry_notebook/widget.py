@@ -58,6 +58,32 @@ def esm_source() -> str:
     return bridge_bundle() + "\n;\n" + _asset("adapter.js")
 
 
+def route_to_main_shell(comm: Any) -> None:
+    """Have the kernel hand every message of the page's on ``comm`` to its main shell.
+
+    ipykernel 7 hands a comm's messages from the page to the subshell of the request it was
+    handling when the comm last sent to the page, so that a reply reaches code that awaits it
+    there. Nothing of wry's awaits a reply, and wry sends from its own thread too, where that
+    request is whichever the kernel handled last, on any subshell: one that JupyterLab
+    deletes right after, say (its widget manager's control comm, as a page loads). The
+    page's messages then went to a subshell that was gone, and ipykernel dropped them all (a
+    reloaded tab's view was never counted) until the widget next sent from the main shell.
+    So they go to the main shell, where they went otherwise and where wry's callbacks run
+    between cells, never during one: not to the subshell the page addressed either (JupyterLab
+    4.6 sends the messages of a widget that was there before the page loaded on a subshell).
+    """
+    kernels_route = getattr(comm, "_reply_subshell_for", None)
+    if kernels_route is None or getattr(kernels_route, "wry_routes", False):
+        return  # a kernel without subshells, or routed already
+
+    def to_main_shell(data: Any, addressed: str | None) -> None:
+        kernels_route(data, addressed)  # the kernel's own bookkeeping of awaited replies
+        return None
+
+    to_main_shell.wry_routes = True  # type: ignore[attr-defined]
+    comm._reply_subshell_for = to_main_shell
+
+
 class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     """One wry page inside a notebook output area; every view of it shows the same content."""
 
@@ -83,6 +109,10 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
     @traitlets.default("_uid")
     def _new_uid(self) -> str:
         return secrets.token_hex(8)
+
+    @traitlets.observe("comm")
+    def _route_page_messages_to_main_shell(self, change: dict[str, Any]) -> None:
+        route_to_main_shell(change["new"])
 
     @traitlets.validate("_py_event")
     def _every_set_fires(self, proposal: Any) -> Any:
