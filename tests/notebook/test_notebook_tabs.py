@@ -190,10 +190,9 @@ def test_a_tab_reloads_while_another_shows_a_stream_and_shows_it_on_in_order(
     view waits for the replay of what it missed: it must show them after the replay, the
     stream in order, none twice, nothing it showed before the reload; tab B shows all of it.
 
-    About one run in five here, what the reloaded page sends as it connects (its view's
-    request) does not reach the kernel within 5 s: the view then shows the stream from the
-    batches it received on, still in order. The replay itself is pinned down by the test
-    above, where the reloaded page connects once the running cell ends."""
+    About one run in three here, what the reloaded page sent as it loaded (its view's
+    announcement and request, its `pywry:ready`) never reached Python: ipykernel sent it on to
+    a subshell JupyterLab had just deleted (see ``route_to_main_shell``)."""
     stop = tmp_path / "stop"
     log = KernelLog(tmp_path / "log.jsonl")
     name = f"{request.node.name}.ipynb"
@@ -208,6 +207,8 @@ def test_a_tab_reloads_while_another_shows_a_stream_and_shows_it_on_in_order(
         a.page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
         root_a = widget(a, label)
         root_a.locator("#items li").nth(20).wait_for()  # the replay and the stream after it
+        log.wait("ready", 3)  # tab A's view, tab B's, tab A's reloaded view
+        views_in_python(b, 2)  # the reloaded view counted, the one before it no longer
     finally:
         stop.touch()
     count = log.wait("stopped")[0]["count"]
