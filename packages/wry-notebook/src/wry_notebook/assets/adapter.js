@@ -88,6 +88,7 @@ function installGlobalPywry() {
 function installLeaveNotice() {
   if (page.leaveNoticeInstalled) return;
   page.leaveNoticeInstalled = true;
+  const otherTabs = openTabsChannel();
   globalThis.addEventListener("pagehide", () => {
     for (const state of page.states) {
       rememberSeen(state);
@@ -97,6 +98,7 @@ function installLeaveNotice() {
       );
       for (const notice of notices) sendControl(state.model, notice);
       rememberLeft(state, notices);
+      if (otherTabs) otherTabs.postMessage({ key: modelKey(state.model), notices });
     }
   });
   globalThis.addEventListener("pageshow", (event) => {
@@ -597,7 +599,7 @@ function goneNotice(state, viewId) {
 // reload). So the leaving page also keeps its notices in the tab's sessionStorage, and the
 // reloaded page sends them again as its model starts, before its views announce themselves.
 // Python takes a notice twice without harm (the view is already gone, the events already
-// sent again). A closed tab has no next page: its lost notice stays lost (see the docs).
+// sent again). A closed tab has no next page: the other tabs send its notices (openTabsChannel).
 const LEFT_KEY = "wry-notebook-left:";
 
 function rememberLeft(state, notices) {
@@ -607,6 +609,26 @@ function rememberLeft(state, notices) {
 function recalledLeft(key) {
   const notices = unstash(LEFT_KEY + key);
   return Array.isArray(notices) ? notices.filter((n) => n && n.kind === "gone") : [];
+}
+
+// A closed tab has no next page to send its lost notices again; when another tab keeps the
+// kernel connected (the only time jupyter_server loses them), that tab has the widget's model
+// too, so the leaving page hands its notices to the other tabs of this origin as well, and
+// each that holds the model sends them on through its own connection.
+function openTabsChannel() {
+  if (typeof BroadcastChannel !== "function") return null;
+  const channel = new BroadcastChannel(LEFT_KEY);
+  channel.onmessage = (event) => {
+    const { key, notices } = event.data || {};
+    if (!Array.isArray(notices)) return;
+    for (const state of page.states) {
+      if (modelKey(state.model) !== key) continue;
+      for (const notice of notices) {
+        if (notice && notice.kind === "gone") sendControl(state.model, notice);
+      }
+    }
+  };
+  return channel;
 }
 
 function sendControl(model, message) {
