@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from wry_native.host_navigation import Navigation
+from wry_native.host_navigation import LOAD_CHECKS_S, Navigation
 from wry_native.host_page_channel import PageChannel
 from wry_native.host_window import HostWindow
 
@@ -63,3 +63,60 @@ def test_navigating_never_raises_into_tauri(caplog: pytest.LogCaptureFixture) ->
     with caplog.at_level(logging.ERROR, logger="wry_native.host"):
         assert Navigation(host).navigating("wry-win-1", "tauri://localhost/x") is True  # type: ignore[arg-type]
     assert "deciding on the load of tauri://localhost/x failed" in caplog.text
+
+
+class FakeWebview:
+    """A new window's webview: it reports the URL of its first load, not yet begun."""
+
+    def __init__(self, url: str) -> None:
+        self.reported = url
+        self.sent: list[str] = []
+
+    def url(self) -> str:
+        return self.reported
+
+    def navigate(self, url: str) -> None:
+        self.sent.append(url)
+
+
+def fake_host(window: HostWindow, tasks: list[Any]) -> Any:
+    """A host with one window; its tasks are kept to be run by the test."""
+    windows = SimpleNamespace(
+        by_tauri={window.tauri_label: window}, is_gone=lambda w: False, reveal=lambda w: None
+    )
+    queue = SimpleNamespace(put=tasks.append)
+    return SimpleNamespace(windows=windows, base_url="tauri://localhost/", tasks=queue)
+
+
+def new_window(first: str) -> tuple[HostWindow, FakeWebview]:
+    """A window just sent to ``first``: what watch_load records, without its timers."""
+    webview = FakeWebview(first)
+    window = HostWindow("wry-win-1", native=webview, key="k", listener=None, label="main")  # type: ignore[arg-type]
+    window.loading, window.sent_to, window.asked, window.last_asked = first, first, {first}, first
+    return window, webview
+
+
+def test_a_navigate_held_for_the_first_load_waits_for_webkit_to_begin_it() -> None:
+    """A navigate sent before a new window's first load began is held until that load begins.
+
+    WebKit reports the URL of a load as soon as it is asked for, and began it over 2 s later
+    at a load average of 11-13: the load check that found a URL took the load for begun and
+    sent the held navigate before WebKit had begun any (so were both windows sent that went
+    back to their first page under load). Only WebKit's ``on_navigation``, or the page's
+    hello, releases it.
+    """
+    first = "tauri://localhost/p/main.html"
+    target = "tauri://localhost/p/main.html?elsewhere"
+    window, webview = new_window(first)
+    tasks: list[Any] = []
+    navigation = Navigation(fake_host(window, tasks))
+
+    assert navigation.navigate_window(window, "navigate", [target]) is None
+    assert window.deferred == target  # held: WebKit has not begun the first load
+    navigation._check_load(window, first, len(LOAD_CHECKS_S) - 1)  # the URL reads `first`
+    assert (webview.sent, tasks, window.deferred) == ([], [], target), "sent before the load began"
+
+    assert navigation.navigating("wry-win-1", first) is True  # WebKit begins the first load
+    for task in tasks:
+        task()
+    assert webview.sent == [target]

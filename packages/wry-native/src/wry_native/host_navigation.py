@@ -74,11 +74,12 @@ class Navigation:
                     current = str(window.native.url())
                 except Exception:  # no URL at all: the first load never started
                     current = ""
-                if current and not window.started:  # begun unseen (no hello: a foreign page)
-                    self.load_started(window)
+                # A URL is no sign that the first load began, so a navigate held until then stays
+                # held: WebKit reports the URL of a load as soon as it is asked for, and began
+                # it (on_navigation) over 2 s later at a load average of 11-13.
                 ours = url.startswith(self.host.base_url)
                 with window.lock:
-                    # WebKit reports no URL until a load commits: one it has begun is on its way
+                    # a load WebKit reports, or has begun, is on its way
                     stalled = (
                         window.loading == url
                         and window.begun != url
