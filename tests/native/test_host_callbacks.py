@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from wry_native.host_navigation import LOAD_CHECKS_S, Navigation
+from wry_native import host_navigation
+from wry_native.host_navigation import LATE_LOAD_S, LOAD_CHECKS_S, Navigation
 from wry_native.host_page_channel import PageChannel
+from wry_native.host_urls import again_url
 from wry_native.host_window import HostWindow
 
 
@@ -120,3 +122,48 @@ def test_a_navigate_held_for_the_first_load_waits_for_webkit_to_begin_it() -> No
     for task in tasks:
         task()
     assert webview.sent == [target]
+
+
+class Clock:
+    """``time`` for host_navigation, moved on by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_the_late_first_load_is_refused_however_late_webkit_gets_on_with_the_resend(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a machine busy enough (load 11), WebKit began no load at all for more than
+    ``LATE_LOAD_S`` after a load check sent the window to its page again; it then began the
+    resend, the held navigate and the late first load within milliseconds: the late load came
+    after the refusal had expired, and the window went back to its first page."""
+    clock = Clock()
+    monkeypatch.setattr(host_navigation, "time", clock)
+    first = "tauri://localhost/p/main.html"
+    target = "tauri://localhost/p/main.html?elsewhere"
+    window, webview = new_window(first)
+    webview.reported = ""  # WebKit was not even asked for the first load yet
+    tasks: list[Any] = []
+    navigation = Navigation(fake_host(window, tasks))
+    navigation.navigate_window(window, "navigate", [target])  # held
+    navigation._check_load(window, first, len(LOAD_CHECKS_S) - 1)
+    assert webview.sent == [again_url(first, 1)]  # sent to its page again
+
+    clock.now += LATE_LOAD_S + 2  # WebKit begins nothing meanwhile
+    assert navigation.navigating("wry-win-1", again_url(first, 1)) is True
+    for task in tasks:
+        task()
+    tasks.clear()
+    assert webview.sent[-1] == target  # the held navigate goes once the resend has begun
+    assert navigation.navigating("wry-win-1", target) is True
+    assert navigation.navigating("wry-win-1", first) is False, "the late first load won"
+    for task in tasks:
+        task()
+    assert webview.sent[-1] == target  # the refused load ended the navigation: asked again
+
+    clock.now += LATE_LOAD_S + 0.1  # later on, the page may go to that URL itself
+    assert navigation.navigating("wry-win-1", first) is True

@@ -38,7 +38,9 @@ STILL_THERE_CHECKS_S = (0.1, 0.5, 2.0)
 LEAVING_CHECKS_S = (0.5, 2.0)
 #: After a load check sent a window to its page again (under another URL, see ``again_url``):
 #: for this long, a load of the URL it was first sent to is WebKit beginning that first load,
-#: late, and is refused (see ``_late_first_load``).
+#: late, and is refused (see ``_late_first_load``); and until this long after WebKit began the
+#: first load asked for since, if that is later: at a load average of 11-20, WebKit began
+#: nothing for up to 5.5 s after a resend, then the late load within 0.85 s of the first.
 LATE_LOAD_S = 3.0
 
 
@@ -53,6 +55,7 @@ class Navigation:
         if attempt == 0:
             with window.lock:  # a new page for the window: no load is a late first one
                 window.superseded.clear()
+                window.resend_unbegun = False
                 window.loading, window.sent_to, window.resends = url, url, 0
                 window.asked, window.resent_urls, window.last_asked = {url}, set(), url
         if attempt < len(LOAD_CHECKS_S):
@@ -118,6 +121,7 @@ class Navigation:
         window.last_asked = again
         window.superseded.add(url)
         window.superseded_until = time.monotonic() + LATE_LOAD_S
+        window.resend_unbegun = True
         window.loading = again
         return again
 
@@ -158,10 +162,16 @@ class Navigation:
         the refusal asks for it again.
         """
         with window.lock:
-            late = target in window.superseded and time.monotonic() <= window.superseded_until
+            # WebKit begins the late load after the resend's, or after nothing asked since
+            recent = window.resend_unbegun or time.monotonic() <= window.superseded_until
+            late = target in window.superseded and recent
             if not late:
                 if target in window.asked:
                     window.begun, window.begun_up = target, False
+                    if window.resend_unbegun:  # the late load follows soon: from now on
+                        window.resend_unbegun = False
+                        until = time.monotonic() + LATE_LOAD_S
+                        window.superseded_until = max(window.superseded_until, until)
                 return False
             interrupted = window.begun if not window.begun_up else None
         log.info("window %s: the late first load of %s refused", window.tauri_label, target)

@@ -49,3 +49,4 @@ class HostWindow:
     begun_up: bool = False  # ... and its page has said hello since
     superseded: set[str] = field(default_factory=set)  # URLs a load check replaced
     superseded_until: float = 0.0  # time.monotonic() after which no load counts as the late one
+    resend_unbegun: bool = False  # WebKit has begun no load asked for since the last resend
