@@ -162,13 +162,11 @@ class Navigation:
         the refusal asks for it again.
         """
         with window.lock:
-            # WebKit begins the late load after the resend's, or after nothing asked since
-            recent = window.resend_unbegun or time.monotonic() <= window.superseded_until
-            late = target in window.superseded and recent
+            late = target in window.superseded and time.monotonic() <= window.superseded_until
             if not late:
                 if target in window.asked:
                     window.begun, window.begun_up = target, False
-                    if window.resend_unbegun:  # the late load follows soon: from now on
+                    if window.resend_unbegun:  # WebKit gets on: the late load follows soon
                         window.resend_unbegun = False
                         until = time.monotonic() + LATE_LOAD_S
                         window.superseded_until = max(window.superseded_until, until)
