@@ -30,6 +30,7 @@
   var opens = 0; // sockets that opened (1 + reconnections)
   var held = false; // a test asked the socket to stay down
   var leaving = false; // a navigate/refresh was applied: the page is going away
+  var stayTimer = null; // see stayCheck()
   var STAY_CHECK = cfg.stayCheckMs; // see leave()
   var FRAME_OVERHEAD = 40; // '{"s":<seq>,"e":[…]}' around the events of a frame
   var root = document.documentElement;
@@ -185,11 +186,22 @@
   }
 
   function stayCheck() {
-    setTimeout(function () {
-      leaving = false;
-      if (ws) ws.close(3000, "stayed after navigate");
-    }, STAY_CHECK);
+    stayTimer = setTimeout(takeBack, STAY_CHECK);
   }
+
+  // The page is still here: it takes back the events it let go (a reconnect resends them).
+  function takeBack() {
+    clearTimeout(stayTimer);
+    stayTimer = null;
+    leaving = false;
+    if (ws) ws.close(3000, "stayed after navigate");
+  }
+
+  // Back from the browser's back/forward cache, the page that left is shown again. Served
+  // no-store, a page goes there only when something between drops that header.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && leaving) takeBack();
+  });
 
   // A navigation the page starts itself (a link, its own location change, a reload) is
   // leaving too: beforeunload is the browser's only word that one began. From then on the
