@@ -90,7 +90,11 @@ class BaseWidget(BuiltinEventsMixin, ABC):
         self._send(encoded)
         is_theme = event_type == "pywry:update-theme" and isinstance(data, dict)
         if is_theme and data.get("theme") in ("dark", "light", "system"):
-            self.page_theme = data["theme"]
+            self._set_page_theme(data["theme"])
+
+    def _set_page_theme(self, theme: str) -> None:
+        """A theme was sent: pages that load from now on start with it."""
+        self.page_theme = theme
 
     def update(self, content: str | HtmlContent) -> None:
         """Replace the page's content (fragment or full document); the bridge stays."""
@@ -99,7 +103,11 @@ class BaseWidget(BuiltinEventsMixin, ABC):
         payload = content_payload(content)  # a missing file raises before anything changes
         self.content = content
         self.app._watch_content(self)
-        self._send(encode_event("pywry:update-content", payload))
+        self._send(encode_event("pywry:update-content", self._content_event(payload)))
+
+    def _content_event(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The ``pywry:update-content`` data for ``payload``; a transport may add to it."""
+        return payload
 
     @abstractmethod
     def display(self) -> None:

@@ -305,10 +305,12 @@ class NativeWindowHandle(BaseWidget):
         """
         if event_type == "pywry:refresh":
             self.store_page()  # before the event, so the reload finds the page stored
-        theme = self.page_theme
         super().emit(event_type, data)
-        if self.page_theme != theme:
+
+    def _set_page_theme(self, theme: str) -> None:
+        if theme != self.page_theme:
             self._page_stale = True
+        super()._set_page_theme(theme)
 
     def store_page(self, force: bool = False) -> None:
         """Have the host serve the page as it is now the next time the window loads it.

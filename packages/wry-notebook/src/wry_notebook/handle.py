@@ -7,7 +7,6 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from wry.models import HtmlContent, check_event_name
-from wry.protocol import encode_event
 from wry.transport import in_jupyter_kernel, running_request
 from wry.widget import BaseWidget, WidgetClosedError, content_payload
 from wry_notebook.lost import LostEvents, event_index
@@ -79,23 +78,14 @@ class NotebookWidget(BaseWidget):
 
     # -- the protocol --------------------------------------------------------------------------
 
-    def emit(self, event_type: str, data: Any = None) -> None:
-        """Send an event to every view; a theme change also becomes the theme of later views."""
-        super().emit(event_type, data)
-        if event_type == "pywry:update-theme" and isinstance(data, dict):
-            theme = data.get("theme")
-            if isinstance(theme, str) and theme in ("dark", "light", "system"):
-                self.widget.theme = theme
+    def _set_page_theme(self, theme: str) -> None:
+        """A theme change also becomes the theme of views that render later."""
+        super()._set_page_theme(theme)
+        self.widget.theme = theme
 
-    def update(self, content: str | HtmlContent) -> None:
-        """Replace the content in every view (and in views that render later)."""
-        self._check_open()
-        content = HtmlContent.of(content)
-        payload = content_payload(content)  # a missing file raises before anything changes
-        self.content = content
-        self.app._watch_content(self)
-        version = self._set_content_state(payload)
-        self._send(encode_event("pywry:update-content", {**payload, "version": version}))
+    def _content_event(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """New content is also what views that render later mount, under a new version."""
+        return {**payload, "version": self._set_content_state(payload)}
 
     def reload_content(self) -> None:
         """Read the content's files again into the state that views mount (hot reload).
