@@ -245,6 +245,37 @@ def test_a_host_whose_pipe_descriptors_pass_1024_takes_emits_larger_than_the_pip
         rt.stop()
 
 
+def open_files_limit(pid: int) -> tuple[str, str]:
+    """The soft and hard limits on open files of process ``pid``, as /proc shows them."""
+    with open(f"/proc/{pid}/limits") as limits:
+        for line in limits:
+            if line.startswith("Max open files"):
+                soft, hard = line.split()[3:5]
+                return soft, hard
+    raise AssertionError(f"no open-files limit for {pid}")
+
+
+def test_the_host_may_open_as_many_descriptors_as_the_hard_limit_allows(
+    x_display: XDisplay,
+) -> None:
+    """WebKit keeps a descriptor for every window the host opened: 1,024 ran out."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+    try:
+        rt = NativeRuntime(PyWrySettings(warm_windows=0)).start()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    try:
+        assert rt._proc is not None
+        host_soft, host_hard = open_files_limit(rt._proc.pid)
+        assert host_soft == host_hard != "256"
+        stub = open_window(rt, "many-files", COUNTER)  # and windows still work
+        rt.emit("many-files", encode_event("count"))
+        assert stub.recorder.wait_for("counted") == [0]
+    finally:
+        rt.stop()
+
+
 def test_a_host_the_parent_can_no_longer_write_to_is_ended(
     x_display: XDisplay, monkeypatch: pytest.MonkeyPatch
 ) -> None:

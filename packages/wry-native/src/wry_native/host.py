@@ -14,6 +14,7 @@ cannot corrupt the wire.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import os
 import signal
@@ -31,8 +32,33 @@ def _catch_sigterm() -> int:
     return read_end
 
 
+#: The most descriptors the host asks for when the hard limit is unlimited (Linux's default
+#: ``fs.nr_open``).
+MAX_OPEN_FILES = 1 << 20
+
+
+def _raise_open_files_limit() -> None:
+    """Let the host hold as many descriptors as the hard limit allows.
+
+    WebKit keeps a descriptor (and about 0.25 MB) for every window the host ever opened, closed
+    or not (docs/transports/native.md, "Limits"): under the usual soft limit of 1,024 the host
+    would fail after some 900 windows. Nothing in the host uses ``select()``, which the soft
+    limit protects.
+    """
+    try:
+        import resource
+    except ImportError:  # not a POSIX system
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = MAX_OPEN_FILES if hard == resource.RLIM_INFINITY else hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        # the system may allow less (fs.nr_open): the limit then stays as it was
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def _prepare_process(parent_pid: int) -> tuple[int, int]:
-    """Catch SIGTERM, ignore SIGINT, arm the parent-death signal.
+    """Catch SIGTERM, ignore SIGINT, arm the parent-death signal, allow more descriptors.
 
     Returns the protocol fd and the fd SIGTERM is reported on.
     """
@@ -45,6 +71,7 @@ def _prepare_process(parent_pid: int) -> tuple[int, int]:
             os._exit(0)  # the parent is already gone
     protocol_fd = os.dup(1)
     os.dup2(2, 1)
+    _raise_open_files_limit()
     _software_rendering_defaults()
     return protocol_fd, sigterm_fd
 
