@@ -258,7 +258,7 @@ def open_files_limit(pid: int) -> tuple[str, str]:
 def test_the_host_may_open_as_many_descriptors_as_the_hard_limit_allows(
     x_display: XDisplay,
 ) -> None:
-    """WebKit keeps a descriptor for every window the host opened: 1,024 ran out."""
+    """A safeguard: a WebKit the view release does not reach keeps a descriptor per window."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
     try:

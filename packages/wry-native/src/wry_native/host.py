@@ -40,10 +40,10 @@ MAX_OPEN_FILES = 1 << 20
 def _raise_open_files_limit() -> None:
     """Let the host hold as many descriptors as the hard limit allows.
 
-    WebKit keeps a descriptor (and about 0.25 MB) for every window the host ever opened, closed
-    or not (docs/transports/native.md, "Limits"): under the usual soft limit of 1,024 the host
-    would fail after some 900 windows. Nothing in the host uses ``select()``, which the soft
-    limit protects.
+    A safeguard: a WebKit whose libraries ``host_view_release`` does not find keeps a descriptor
+    for every window the host ever opened (docs/transports/native.md), and under the usual
+    soft limit of 1,024 the host would fail after some 900 windows. Nothing in the host uses
+    ``select()``, which the soft limit protects.
     """
     try:
         import resource

@@ -11,7 +11,7 @@ order, written by whichever thread finds it idle.
 queue) and one of each part, each in its module: ``host_windows`` (windows and the warm
 pool), ``host_navigation`` (load checks, navigation tracking), ``host_delivery`` (Python ->
 page), ``host_page_channel`` (page -> parent), ``host_lanes`` (per-window command threads),
-``host_io`` (the pipes).
+``host_view_release`` (a closing window's WebKit view freed), ``host_io`` (the pipes).
 
 Extensions (menus, tray, plugins) add commands to :attr:`HostApp.commands` and page commands
 to :attr:`HostApp.invoke_commands`; :attr:`HostApp.window_listeners` hear windows come and go.
@@ -219,10 +219,11 @@ class HostApp:
             if isinstance(event, RunEvent.ExitRequested):
                 if event.code is None and not self.exiting:
                     event.api.prevent_exit()  # the last window closed: stay up for the next
-            elif isinstance(event, RunEvent.WindowEvent) and isinstance(
-                event.event, WindowEvent.Destroyed
-            ):
-                self.windows.destroyed(event.label)
+            elif isinstance(event, RunEvent.WindowEvent):
+                if isinstance(event.event, WindowEvent.CloseRequested):
+                    self.windows.closing(event.label, event.event.api)
+                elif isinstance(event.event, WindowEvent.Destroyed):
+                    self.windows.destroyed(event.label)
         except Exception:
             log.exception("run event %r failed", event)
 

@@ -22,6 +22,7 @@ from pytauri.webview import WebviewWindow, WebviewWindowBuilder
 from wry.models import check_label
 from wry_native import window_control, wire
 from wry_native.host_pages import WARM_PAGE, page_channel_js
+from wry_native.host_view_release import destroy_released
 from wry_native.host_window import HostWindow
 
 if TYPE_CHECKING:
@@ -204,8 +205,20 @@ class Windows:
         """Destroy a window (no ``window:closed`` notification: the parent asked)."""
         window = self._forget(message["label"], "closed")
         if window is not None:
-            window.native.destroy()
+            destroy_released(window.native)
         return {"closed": window is not None}
+
+    def closing(self, tauri_label: str, api: Any) -> None:
+        """The user closes a window: it is destroyed as ``cmd_close`` does.
+
+        On the GTK thread, where the view cannot be released before Tauri destroys the window
+        (``host_view_release``): Tauri's close is prevented, and a task destroys it instead.
+        """
+        with self.host.lock:
+            window = self.by_tauri.get(tauri_label)
+        if window is not None:
+            api.prevent_close()
+            self.host.tasks.put(partial(destroy_released, window.native))
 
     def _forget(
         self, label: str, reason: str, only: HostWindow | None = None, announce: bool = False
