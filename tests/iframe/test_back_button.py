@@ -32,21 +32,21 @@ PAGE = (
 
 
 @pytest.fixture(scope="module")
-def caching_browser(pytestconfig: pytest.Config) -> Iterator[Any]:
-    """A headless Chromium with its back/forward cache on, as a user's browser has it."""
-    from playwright.sync_api import sync_playwright
+def caching_browser(browser: Any, pytestconfig: pytest.Config) -> Iterator[Any]:
+    """A second headless Chromium, with its back/forward cache on as a user's browser has it.
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path(pytestconfig),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            ignore_default_args=["--disable-back-forward-cache"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    Launched by the session's Playwright: a second one cannot run in the same thread.
+    """
+    caching = browser.browser_type.launch(
+        executable_path=chromium_path(pytestconfig),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    try:
+        yield caching
+    finally:
+        caching.close()
 
 
 @pytest.mark.parametrize("cached", [False, True], ids=["no-store", "header-dropped"])
