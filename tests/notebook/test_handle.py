@@ -843,3 +843,12 @@ def test_the_traitlet_channel_carries_the_replay(app: PyWry) -> None:
     replay = comm.state_updates("_py_event")[-1]
     assert (replay["kind"], replay["view"], replay["first"]) == ("replay", "b", 0)
     assert json.loads(replay["events"]) == [{"type": "app:n", "data": 0}]
+
+
+def test_closing_also_closes_the_layout_widget_ipywidgets_made_for_it(app: PyWry) -> None:
+    """ipywidgets left it open: every widget shown and closed kept a Layout model and comm."""
+    handle, _ = show(app)
+    layout = handle.widget.layout
+    assert layout.comm is not None
+    handle.close()
+    assert layout.comm is None

@@ -32,6 +32,7 @@ from importlib.resources import files
 from typing import Any, Literal
 
 import anywidget
+import ipywidgets
 import traitlets
 
 from wry.page import bridge_bundle
@@ -135,6 +136,17 @@ class WryWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self._on_dropped: Callable[[dict[str, Any]], None] = lambda info: None
         self.on_msg(self._handle_custom)
         self.observe(self._handle_js_trait, names="_js_event")
+
+    def close(self) -> None:
+        """Close the widget and the ``Layout`` widget ipywidgets made for it.
+
+        ipywidgets leaves that one open: each widget shown and closed kept a Layout model (and
+        its comm) in the kernel, and in the front end, for as long as they ran.
+        """
+        layout = self._trait_values.get("layout")
+        super().close()
+        if isinstance(layout, ipywidgets.Widget):
+            layout.close()
 
     def attach(
         self,
