@@ -60,8 +60,15 @@ class _Gtk:
         self.gobject.g_type_check_instance_is_a.restype = c_int
         self.gobject.g_signal_lookup.argtypes = [c_char_p, c_ulong]
         self.gobject.g_signal_lookup.restype = c_uint
-        self.gobject.g_signal_handler_find.argtypes = [c_void_p, c_int, c_uint, c_uint]
-        self.gobject.g_signal_handler_find.argtypes += [c_void_p, c_void_p, c_void_p]
+        self.gobject.g_signal_handler_find.argtypes = [
+            c_void_p,
+            c_int,
+            c_uint,
+            c_uint,
+            c_void_p,
+            c_void_p,
+            c_void_p,
+        ]
         self.gobject.g_signal_handler_find.restype = c_ulong
         self.gobject.g_signal_handler_disconnect.argtypes = [c_void_p, c_ulong]
         self.webkit.webkit_web_view_get_user_content_manager.argtypes = [c_void_p]
@@ -95,16 +102,13 @@ class _Gtk:
             for child in self._items(self.gtk.gtk_container_get_children(widget)):
                 yield from self.views(child)
 
-    def disconnect_message_handlers(self, view: int) -> int:
+    def disconnect_message_handlers(self, view: int) -> None:
         manager = self.webkit.webkit_web_view_get_user_content_manager(view)
         if not manager:
-            return 0
-        count = 0
+            return
         find = self.gobject.g_signal_handler_find
         while handler := find(manager, SIGNAL_MATCH_ID, self.message_signal, 0, None, None, None):
             self.gobject.g_signal_handler_disconnect(manager, handler)
-            count += 1
-        return count
 
 
 _gtk: _Gtk | None = None
